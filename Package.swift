@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pgreown",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pgreown", targets: ["pgreown"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "DumpFormat", dependencies: ["CZlib", "CLZ4", "CZstd"]),
+        .target(name: "Ownership", dependencies: ["DumpFormat"]),
+        .target(name: "Restore", dependencies: ["Ownership", "DumpFormat", "CLibPQ",
+                                                .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "pgreown", dependencies: [
+            "Restore", "Ownership", "DumpFormat",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "DumpFormatTests", dependencies: ["DumpFormat"],
+                    path: "Tests/DumpFormatTests"),
+        .testTarget(name: "IntegrationTests", dependencies: ["DumpFormat", "Restore"],
+                    path: "Tests/IntegrationTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,288 @@
+import CLZ4
+import CZlib
+import CZstd
+
+/// Why a compressed stream could not be decoded; the caller adds the file and offset.
+public struct DecompressionError: Error, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// A streaming decompressor: feed compressed bytes in any pieces, receive decompressed pieces.
+/// `finish()` proves the stream reached its end mark (zlib Z_STREAM_END, the lz4 end mark, the
+/// end of a zstd frame); a stream cut short fails there.
+public protocol Decompressor: AnyObject {
+    func feed(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws
+    func finish() throws
+    /// Forget the current stream and start a new one (one decompressor serves many data items).
+    func reset() throws
+}
+
+public enum Decompressors {
+    /// A decompressor for the algorithm. `gzipFile` selects RFC 1952 framing (directory .gz files,
+    /// compressed plain dumps); the custom format's "gzip" items are zlib (RFC 1950) streams.
+    public static func make(_ algorithm: CompressionAlgorithm, gzipFile: Bool = false) throws -> Decompressor {
+        switch algorithm {
+        case .none: return PassThrough()
+        case .gzip: return try ZlibDecompressor(gzipFile: gzipFile)
+        case .lz4: return try LZ4Decompressor()
+        case .zstd: return try ZstdDecompressor()
+        }
+    }
+
+    /// Detect whole-stream compression from the first bytes: gzip `1f 8b`, lz4 frame `04 22 4d 18`,
+    /// zstd frame `28 b5 2f fd`.
+    public static func sniff(_ prefix: [UInt8]) -> CompressionAlgorithm {
+        if prefix.starts(with: [0x1f, 0x8b]) { return .gzip }
+        if prefix.starts(with: [0x04, 0x22, 0x4d, 0x18]) { return .lz4 }
+        if prefix.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) { return .zstd }
+        return .none
+    }
+}
+
+let outputBufferSize = 256 * 1024
+
+final class PassThrough: Decompressor {
+    func feed(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        if input.count > 0 { try sink(input) }
+    }
+    func finish() throws {}
+    func reset() throws {}
+}
+
+final class ZlibDecompressor: Decompressor {
+    private var stream = z_stream()
+    private let out = UnsafeMutableRawBufferPointer.allocate(byteCount: outputBufferSize, alignment: 16)
+    private var ended = false
+    private var sawInput = false
+    private let gzipFile: Bool
+
+    init(gzipFile: Bool) throws {
+        self.gzipFile = gzipFile
+        // 15 = zlib (RFC 1950) as the custom format writes; 15+16 = gzip file (RFC 1952).
+        let rc = inflateInit2_(&stream, gzipFile ? 15 + 16 : 15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        if rc != Z_OK { out.deallocate(); throw DecompressionError("zlib initialisation failed (\(rc))") }
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        out.deallocate()
+    }
+
+    func reset() throws {
+        inflateReset(&stream)
+        ended = false
+        sawInput = false
+    }
+
+    func feed(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let base = input.baseAddress, input.count > 0 else { return }
+        sawInput = true
+        var consumed = 0
+        while consumed < input.count {
+            if ended {
+                // A gzip file may hold several members (concatenated gzip); a zlib item may not.
+                guard gzipFile else {
+                    throw DecompressionError("\(input.count - consumed) bytes follow the end of the zlib stream")
+                }
+                inflateReset(&stream)
+                ended = false
+            }
+            let chunk = min(input.count - consumed, Int(UInt32.max))
+            stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + consumed)
+            stream.avail_in = uInt(chunk)
+            repeat {
+                stream.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(out.count)
+                let rc = inflate(&stream, Z_NO_FLUSH)
+                let produced = out.count - Int(stream.avail_out)
+                if produced > 0 { try sink(UnsafeRawBufferPointer(rebasing: out[0..<produced])) }
+                switch rc {
+                case Z_STREAM_END:
+                    ended = true
+                case Z_OK:
+                    break
+                case Z_BUF_ERROR where produced == 0 && stream.avail_in == 0:
+                    break
+                default:
+                    let msg = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
+                    throw DecompressionError("invalid \(gzipFile ? "gzip" : "zlib") data: \(msg)")
+                }
+            } while !ended && (stream.avail_in > 0 || stream.avail_out == 0)
+            consumed += chunk - Int(stream.avail_in)
+        }
+    }
+
+    func finish() throws {
+        if !ended {
+            throw DecompressionError(sawInput ? "\(gzipFile ? "gzip" : "zlib") stream ends before its end mark (Z_STREAM_END not reached)"
+                                              : "compressed stream is empty (no \(gzipFile ? "gzip" : "zlib") header)")
+        }
+    }
+}
+
+final class LZ4Decompressor: Decompressor {
+    private var ctx: OpaquePointer?
+    private let out = UnsafeMutableRawBufferPointer.allocate(byteCount: outputBufferSize, alignment: 16)
+    private var frameDone = false
+    private var sawInput = false
+
+    init() throws {
+        var c: OpaquePointer?
+        let rc = LZ4F_createDecompressionContext(&c, UInt32(LZ4F_VERSION))
+        if LZ4F_isError(rc) != 0 || c == nil { out.deallocate(); throw DecompressionError("lz4 initialisation failed") }
+        ctx = c
+    }
+
+    deinit {
+        LZ4F_freeDecompressionContext(ctx)
+        out.deallocate()
+    }
+
+    func reset() throws {
+        LZ4F_resetDecompressionContext(ctx)
+        frameDone = false
+        sawInput = false
+    }
+
+    func feed(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let base = input.baseAddress, input.count > 0 else { return }
+        sawInput = true
+        var pos = 0
+        while pos < input.count {
+            var srcSize = input.count - pos
+            var dstSize = out.count
+            let hint = LZ4F_decompress(ctx, out.baseAddress, &dstSize, base + pos, &srcSize, nil)
+            if LZ4F_isError(hint) != 0 {
+                throw DecompressionError("invalid lz4 data: \(String(cString: LZ4F_getErrorName(hint)))")
+            }
+            pos += srcSize
+            if dstSize > 0 { try sink(UnsafeRawBufferPointer(rebasing: out[0..<dstSize])) }
+            frameDone = (hint == 0)
+            if srcSize == 0 && dstSize == 0 { break }
+        }
+        // Drain output still held in the context.
+        while true {
+            var srcSize = 0
+            var dstSize = out.count
+            let hint = LZ4F_decompress(ctx, out.baseAddress, &dstSize, nil, &srcSize, nil)
+            if LZ4F_isError(hint) != 0 {
+                throw DecompressionError("invalid lz4 data: \(String(cString: LZ4F_getErrorName(hint)))")
+            }
+            if dstSize > 0 { try sink(UnsafeRawBufferPointer(rebasing: out[0..<dstSize])) }
+            frameDone = (hint == 0)
+            if dstSize == 0 { break }
+        }
+    }
+
+    func finish() throws {
+        if !frameDone {
+            throw DecompressionError(sawInput ? "lz4 frame ends before its end mark" : "compressed stream is empty (no lz4 frame)")
+        }
+    }
+}
+
+final class ZstdDecompressor: Decompressor {
+    private let dstream: OpaquePointer
+    private let out = UnsafeMutableRawBufferPointer.allocate(byteCount: outputBufferSize, alignment: 16)
+    private var frameDone = false
+    private var sawInput = false
+
+    init() throws {
+        guard let ds = ZSTD_createDStream() else { out.deallocate(); throw DecompressionError("zstd initialisation failed") }
+        dstream = ds
+        ZSTD_initDStream(ds)
+        // Bound the window so a hostile frame cannot ask for gigabytes (pg_dump uses the default, ≤ 8 MB).
+        ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 27)
+    }
+
+    deinit {
+        ZSTD_freeDStream(dstream)
+        out.deallocate()
+    }
+
+    func reset() throws {
+        ZSTD_DCtx_reset(dstream, ZSTD_reset_session_only)
+        frameDone = false
+        sawInput = false
+    }
+
+    func feed(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let base = input.baseAddress, input.count > 0 else { return }
+        sawInput = true
+        var inBuf = ZSTD_inBuffer(src: base, size: input.count, pos: 0)
+        while true {
+            var outBuf = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
+            let rc = ZSTD_decompressStream(dstream, &outBuf, &inBuf)
+            if ZSTD_isError(rc) != 0 {
+                throw DecompressionError("invalid zstd data: \(String(cString: ZSTD_getErrorName(rc)))")
+            }
+            if outBuf.pos > 0 { try sink(UnsafeRawBufferPointer(rebasing: out[0..<outBuf.pos])) }
+            frameDone = (rc == 0)
+            if inBuf.pos == inBuf.size && outBuf.pos < outBuf.size { break }
+        }
+    }
+
+    func finish() throws {
+        if !frameDone {
+            throw DecompressionError(sawInput ? "zstd frame ends before its end" : "compressed stream is empty (no zstd frame)")
+        }
+    }
+}
+
+/// A byte source that decompresses another source on the fly (whole-file compressed plain dumps,
+/// directory-format data files). `finish` is checked when the inner source ends.
+public final class DecompressingSource: ByteSource {
+    private let inner: ByteSource
+    private let decompressor: Decompressor
+    private let inBuf = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+    private var pending: [UInt8] = []
+    private var pendingPos = 0
+    private var innerDone = false
+    public private(set) var compressedBytesRead: Int64 = 0
+    public let name: String
+
+    public init(inner: ByteSource, algorithm: CompressionAlgorithm, name: String) throws {
+        self.inner = inner
+        self.name = name
+        do {
+            self.decompressor = try Decompressors.make(algorithm, gzipFile: true)
+        } catch let e as DecompressionError {
+            inBuf.deallocate()
+            throw DumpError(.io, file: name, e.message)
+        }
+    }
+
+    deinit { inBuf.deallocate() }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while pendingPos >= pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingPos = 0
+            if innerDone { return 0 }
+            let n = try inner.read(into: inBuf)
+            if n == 0 {
+                innerDone = true
+                do { try decompressor.finish() } catch let e as DecompressionError {
+                    throw DumpError(.truncated, file: name, offset: compressedBytesRead, e.message)
+                }
+                return 0
+            }
+            let at = compressedBytesRead
+            compressedBytesRead += Int64(n)
+            do {
+                try decompressor.feed(UnsafeRawBufferPointer(rebasing: inBuf[0..<n])) { piece in
+                    pending.append(contentsOf: piece)
+                }
+            } catch let e as DecompressionError {
+                throw DumpError(.malformed, file: name, offset: at, e.message)
+            }
+        }
+        let n = min(buffer.count, pending.count - pendingPos)
+        pending.withUnsafeBytes { src in
+            buffer.baseAddress!.copyMemory(from: src.baseAddress! + pendingPos, byteCount: n)
+        }
+        pendingPos += n
+        return n
+    }
+}

@@ -1,0 +1,46 @@
+/// The one error type of the readers: what went wrong, in which file, at which byte or TOC entry.
+///
+/// `description` is the one-line message the CLI prints on stderr.
+public struct DumpError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The bytes are not what the format says they must be (exit 65).
+        case malformed
+        /// The input ended before the format says it may (exit 65).
+        case truncated
+        /// A well-formed input that this tool does not read (e.g. archive version > 1.16) (exit 65).
+        case unsupported
+        /// The operating system refused a read or a write (exit 74 would be sysexits; we use 65 for input, 70 otherwise).
+        case io
+    }
+
+    public var kind: Kind
+    public var file: String
+    /// Absolute byte offset in `file` where the problem was found (for decompressed streams:
+    /// the offset of the compressed item that failed).
+    public var offset: Int64?
+    /// "TOC entry 3391 (TABLE DATA public.t)" when the problem belongs to one entry.
+    public var entry: String?
+    public var message: String
+
+    public init(_ kind: Kind, file: String, offset: Int64? = nil, entry: String? = nil, _ message: String) {
+        self.kind = kind
+        self.file = file
+        self.offset = offset
+        self.entry = entry
+        self.message = message
+    }
+
+    public var description: String {
+        var place = file
+        if let offset { place += " at byte \(offset)" }
+        if let entry { place += ", \(entry)" }
+        return "\(place): \(message)"
+    }
+
+    /// Attach the TOC entry to an error raised below it (keeps the innermost offset).
+    public func inEntry(_ label: String) -> DumpError {
+        var copy = self
+        if copy.entry == nil { copy.entry = label }
+        return copy
+    }
+}

@@ -1,0 +1,2 @@
+// Role map and rewriting: issue 3.
+import DumpFormat
