@@ -70,6 +70,8 @@ public final class ByteReader {
     /// Absolute offset of buffer[0] in the input.
     private var bufferBase: Int64 = 0
     public private(set) var atEOF = false
+    /// When non-nil, every byte consumed through readByte/readBytes is appended (header capture).
+    public var recording: [UInt8]?
     /// Total size when known (regular files): lets length checks fail before reading.
     public let knownSize: Int64?
 
@@ -111,6 +113,7 @@ public final class ByteReader {
         guard try fill() else { throw fail(.truncated, "unexpected end of input (expected 1 more byte)") }
         let b = buffer[start]
         start += 1
+        if recording != nil { recording!.append(b) }
         return b
     }
 
@@ -158,6 +161,7 @@ public final class ByteReader {
             start += n
             remaining -= n
         }
+        if recording != nil { recording!.append(contentsOf: out) }
         return out
     }
 

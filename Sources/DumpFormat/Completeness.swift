@@ -1,0 +1,152 @@
+/// The completeness auditor: a visitor that counts what a dump holds and checks each data item's
+/// framing as it streams (DESIGN.md §4). Format-level structure (block order, end marks, tar
+/// checksums, plain trailers) is checked by the readers; this adds COPY payload checks and counts.
+public final class CompletenessAuditor: DumpVisitor {
+    public struct TableData: Sendable {
+        public var dumpId: Int
+        public var schema: String
+        public var table: String
+        /// Rows counted from the COPY text; nil for INSERT-style data (no COPY statement).
+        public var rows: Int64?
+        public var bytes: Int64
+    }
+
+    public private(set) var header: ArchiveHeader?
+    public private(set) var format: DumpFormatKind?
+    public private(set) var entryCount = 0
+    public private(set) var entriesByType: [String: Int] = [:]
+    public private(set) var entries: [TOCEntry] = []
+    public private(set) var tables: [TableData] = []
+    public private(set) var largeObjects = 0
+    public private(set) var largeObjectBytes: Int64 = 0
+    public private(set) var dataBytes: Int64 = 0
+    public private(set) var totalBytes: Int64 = 0
+    /// Checks that failed on a structurally sound input (exit 1).
+    public private(set) var problems: [String] = []
+    public let keepEntries: Bool
+    public let fileName: String
+
+    // Current data item.
+    private var current: TOCEntry?
+    private var newlines: Int64 = 0
+    private var itemBytes: Int64 = 0
+    private var tail = [UInt8](repeating: 0, count: 16)
+    private var tailCount = 0
+    private var inLargeObject = false
+
+    public init(fileName: String, keepEntries: Bool = true) {
+        self.fileName = fileName
+        self.keepEntries = keepEntries
+    }
+
+    public func header(_ header: ArchiveHeader, format: DumpFormatKind) throws {
+        self.header = header
+        self.format = format
+    }
+
+    public func entry(_ entry: TOCEntry) throws {
+        entryCount += 1
+        entriesByType[entry.desc, default: 0] += 1
+        if keepEntries { entries.append(entry) }
+    }
+
+    public func beginData(_ entry: TOCEntry) throws {
+        current = entry
+        newlines = 0
+        itemBytes = 0
+        tailCount = 0
+    }
+
+    public func data(_ bytes: UnsafeRawBufferPointer) throws {
+        itemBytes += Int64(bytes.count)
+        if inLargeObject { return }
+        newlines += countNewlines(bytes)
+        // keep the last 16 bytes for the terminator check
+        let n = bytes.count
+        if n >= 16 {
+            for i in 0..<16 { tail[i] = bytes[n - 16 + i] }
+            tailCount = 16
+        } else {
+            for b in bytes {
+                if tailCount == 16 {
+                    tail.removeFirst()
+                    tail.append(b)
+                } else {
+                    tail[tailCount] = b
+                    tailCount += 1
+                }
+            }
+        }
+    }
+
+    public func beginLargeObject(oid: UInt32) throws {
+        inLargeObject = true
+        itemBytes = 0
+    }
+
+    public func endLargeObject(oid: UInt32) throws {
+        largeObjects += 1
+        largeObjectBytes += itemBytes
+        dataBytes += itemBytes
+        inLargeObject = false
+        itemBytes = 0
+    }
+
+    public func endData(_ entry: TOCEntry) throws {
+        defer { current = nil }
+        if entry.isBlobs { return }
+        dataBytes += itemBytes
+        var rows: Int64?
+        if entry.desc == "TABLE DATA" && entry.copyStmt != nil {
+            // COPY text must end with a "\." line, optionally followed by blank lines.
+            let t = Array(tail[0..<tailCount])
+            var k = t.count
+            while k > 0 && t[k - 1] == 0x0a { k -= 1 }
+            let trailingNewlines = t.count - k
+            let lineStartsAtPayloadStart = itemBytes == Int64(k + trailingNewlines) && k == 2
+            let endsWithTerminator = k >= 2 && t[k - 2] == 0x5c && t[k - 1] == 0x2e &&
+                (k >= 3 ? t[k - 3] == 0x0a : lineStartsAtPayloadStart)
+            if trailingNewlines == 0 || !endsWithTerminator {
+                throw DumpError(.truncated, file: fileName, entry: entry.label,
+                                "COPY data does not end with the '\\.' terminator line (\(itemBytes) bytes decoded)")
+            }
+            rows = newlines - Int64(trailingNewlines)
+        } else if entry.desc == "TABLE DATA" {
+            rows = nil
+        } else {
+            return
+        }
+        tables.append(TableData(dumpId: entry.dumpId, schema: text(entry.namespace), table: entry.tagText,
+                                rows: rows, bytes: itemBytes))
+    }
+
+    public func finish(totalBytes: Int64) throws {
+        self.totalBytes = totalBytes
+    }
+
+    public func addProblem(_ p: String) { problems.append(p) }
+}
+
+/// Count 0x0A bytes eight at a time.
+@inline(__always)
+public func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+    guard let base = bytes.baseAddress else { return 0 }
+    let n = bytes.count
+    var count = 0
+    var i = 0
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let pattern: UInt64 = 0x0a0a_0a0a_0a0a_0a0a
+    while i + 8 <= n {
+        let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
+        // exact zero-byte detection (no false positives): high bit set where the byte is zero
+        let t = ((w & ~highs) &+ ~highs) | w
+        count += (~t & highs).nonzeroBitCount
+        i += 8
+    }
+    while i < n {
+        if base.load(fromByteOffset: i, as: UInt8.self) == 0x0a { count += 1 }
+        i += 1
+    }
+    return Int64(count)
+}

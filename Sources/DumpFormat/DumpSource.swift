@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An opened dump of any format: the one entry point for every command.
+///
+/// `DUMP` is a file, a directory (directory format) or `-` (stdin). The format is detected from
+/// the bytes: `PGDMP` → custom; a directory with toc.dat → directory; a ustar header with a valid
+/// checksum → tar; a pg_dump script header, possibly inside gzip/lz4/zstd → plain.
+public final class DumpSource {
+    public let name: String
+    public let format: DumpFormatKind
+    /// Whole-file compression of a plain script (archives: see the header).
+    public let fileCompression: CompressionAlgorithm
+    /// True for regular files (custom offsets can be used; parallel restore possible).
+    public let isSeekable: Bool
+    private let reader: ByteReader?
+    private var toc: ArchiveTOC?
+    private var directory: DirectoryArchiveReader?
+    private var tar: TarArchiveReader?
+    /// Findings that do not stop reading (trailing bytes…), collected as the input is read.
+    public private(set) var warnings: [DumpError] = []
+
+    public static func open(_ path: String) throws -> DumpSource {
+        if path != "-" && DirectoryArchiveReader.isDirectory(path) {
+            return DumpSource(name: path, format: .directory, compression: .none, seekable: true, reader: nil)
+        }
+        let file = path == "-" ? try FileSource(fd: 0, name: "stdin", owns: false) : try FileSource(path: path)
+        let name = file.name
+        let reader = ByteReader(source: file, name: name)
+        let head = try reader.peek(512)
+        if head.isEmpty { throw DumpError(.truncated, file: name, offset: 0, "input is empty (expected a pg_dump archive or script)") }
+        if head.starts(with: Array("PGDMP".utf8)) {
+            return DumpSource(name: name, format: .custom, compression: .none, seekable: file.isSeekable, reader: reader)
+        }
+        if TarArchiveReader.looksLikeTarHeader(head) {
+            return DumpSource(name: name, format: .tar, compression: .none, seekable: file.isSeekable, reader: reader)
+        }
+        let compression = Decompressors.sniff(head)
+        if compression != .none {
+            let inner = try DecompressingSource(inner: ReaderSource(reader), algorithm: compression, name: name)
+            let plainReader = ByteReader(source: inner, name: name)
+            let plainHead = try plainReader.peek(64)
+            guard plainHead.starts(with: Array("--".utf8)) else {
+                throw DumpError(.malformed, file: name, offset: 0,
+                                "\(compression.rawValue)-compressed file does not hold a pg_dump script (expected '--' after decompression)")
+            }
+            return DumpSource(name: name, format: .plain, compression: compression, seekable: false, reader: plainReader)
+        }
+        if head.starts(with: Array("--".utf8)) {
+            return DumpSource(name: name, format: .plain, compression: .none, seekable: file.isSeekable, reader: reader)
+        }
+        let shown = head.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
+        throw DumpError(.malformed, file: name, offset: 0,
+                        "not a pg_dump archive or script (first bytes \(shown); expected 'PGDMP', a tar header, '--' or gzip/lz4/zstd)")
+    }
+
+    private init(name: String, format: DumpFormatKind, compression: CompressionAlgorithm, seekable: Bool, reader: ByteReader?) {
+        self.name = name
+        self.format = format
+        self.fileCompression = compression
+        self.isSeekable = seekable
+        self.reader = reader
+    }
+
+    /// Header and TOC of an archive (custom, directory, tar); nil for plain scripts, whose
+    /// entries are only known by reading the whole script.
+    public func readTOC() throws -> ArchiveTOC? {
+        if let toc { return toc }
+        switch format {
+        case .custom:
+            guard let reader else { return nil }
+            toc = try ArchiveTOC.read(reader, expectedFormat: 1)
+        case .directory:
+            let d = DirectoryArchiveReader(path: name)
+            toc = try d.readTOC()
+            directory = d
+        case .tar:
+            guard let reader else { return nil }
+            let t = TarArchiveReader(reader: reader)
+            toc = try t.readTOC()
+            tar = t
+        case .plain:
+            return nil
+        }
+        return toc
+    }
+
+    /// Stream the whole dump to the visitor: header, entries, and (when `data`) every data item.
+    /// Without `data`, archives stop after the TOC; plain scripts are still read to the end.
+    public func read(_ visitor: DumpVisitor, data: Bool = true) throws {
+        if format == .plain {
+            guard let reader else { return }
+            #if PLAIN_READY
+            let plain = PlainReader(reader: reader, name: name, compression: fileCompression)
+            try plain.read(visitor)
+            #endif
+            _ = reader
+            return
+        }
+        guard let toc = try readTOC() else { return }
+        try visitor.header(toc.header, format: format)
+        for e in toc.entries { try visitor.entry(e) }
+        guard data else { return }
+        switch format {
+        case .custom:
+            guard let reader else { return }
+            let r = CustomDataReader(reader: reader, toc: toc)
+            try r.read(visitor)
+            warnings += r.warnings
+        case .directory:
+            guard let directory else { return }
+            try directory.readData(toc, visitor)
+            warnings += directory.warnings
+        case .tar:
+            guard let tar else { return }
+            try tar.readData(toc, visitor)
+            warnings += tar.warnings
+        case .plain:
+            break
+        }
+    }
+}
+
+/// Lets a decompressor pull from a ByteReader that has already peeked at the input.
+final class ReaderSource: ByteSource {
+    let reader: ByteReader
+    init(_ reader: ByteReader) { self.reader = reader }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var n = 0
+        _ = try reader.withAvailable { piece in
+            n = min(piece.count, buffer.count)
+            buffer.baseAddress!.copyMemory(from: piece.baseAddress!, byteCount: n)
+            return n
+        }
+        return n
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import DumpFormat
+import Foundation
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what a dump holds: format, versions, entries by type, owners and named roles.",
+        discussion: """
+        For a seekable custom archive only the header and TOC are read, whatever the archive's size. \
+        Directory and tar archives read toc.dat; plain scripts are read to the end.
+
+        --list prints the entries exactly as `pg_restore -l` of the archive's version prints them, \
+        so the output can be edited and used as a `pg_restore -L` list file.
+
+        Examples:
+          pgreown inspect nightly.dump
+          pgreown inspect --list nightly.dump > nightly.list
+          pg_dump -Fc app | pgreown inspect --json -
+        """
+    )
+
+    @OptionGroup var input: DumpArgument
+
+    @Flag(name: .long, help: "Print the TOC in pg_restore -l format.")
+    var list = false
+
+    func run() throws {
+        try runReporting {
+            let source = try DumpSource.open(input.dump)
+            let report = try InventoryReport.build(source)
+            if list {
+                if let toc = report.toc {
+                    writeOut(RestoreListing.render(toc, format: source.format))
+                } else {
+                    writeOut(RestoreListing.plainLines(report.entries))
+                }
+            } else if input.json {
+                writeOut(try report.json())
+            } else {
+                writeOut(report.textReport())
+            }
+            return Exit.ok
+        }
+    }
+}
+
+/// What inspect reports: header facts, entry counts, owners.
+struct InventoryReport {
+    var source: DumpSource
+    var toc: ArchiveTOC?
+    var header: ArchiveHeader?
+    var entries: [TOCEntry]
+
+    static func build(_ source: DumpSource) throws -> InventoryReport {
+        if let toc = try source.readTOC() {
+            return InventoryReport(source: source, toc: toc, header: toc.header, entries: toc.entries)
+        }
+        let auditor = CompletenessAuditor(fileName: source.name)
+        try source.read(auditor, data: false)
+        return InventoryReport(source: source, toc: nil, header: auditor.header, entries: auditor.entries)
+    }
+
+    var countsByType: [(String, Int)] {
+        var d: [String: Int] = [:]
+        for e in entries { d[e.desc, default: 0] += 1 }
+        return d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+    }
+
+    var owners: [(String, Int)] {
+        var d: [String: Int] = [:]
+        for e in entries { if let o = e.owner, !o.isEmpty { d[text(o), default: 0] += 1 } }
+        return d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+    }
+
+    var compressionText: String {
+        switch source.format {
+        case .plain: return source.fileCompression == .none ? "none" : "\(source.fileCompression.rawValue) (whole file)"
+        default:
+            guard let h = header else { return "unknown" }
+            if let level = h.compressionLevel, h.compression == .gzip { return "gzip (level \(level == -1 ? "default" : String(level)))" }
+            return h.compression.rawValue
+        }
+    }
+
+    func textReport() -> String {
+        var s = "dump: \(source.name)\n"
+        s += "format: \(source.format.rawValue)"
+        if let h = header, source.format != .plain { s += ", archive version \(h.version)" }
+        s += ", compression \(compressionText)\(source.isSeekable ? "" : ", not seekable")\n"
+        if let h = header {
+            if let v = h.pgDumpVersion { s += "pg_dump version: \(DumpFormat.text(v))\n" }
+            if let v = h.serverVersion { s += "server version: \(DumpFormat.text(v))\n" }
+            if let v = h.databaseName { s += "database: \(DumpFormat.text(v))\n" }
+            if source.format != .plain { s += "created: \(RestoreListing.createdAt(h))\n" }
+        }
+        s += "entries: \(entries.count)\n"
+        for (desc, n) in countsByType { s += "  \(pad(desc, 32)) \(n)\n" }
+        s += "owners (entries per TOC owner):\n"
+        if owners.isEmpty { s += "  (none)\n" }
+        for (o, n) in owners { s += "  \(pad(o, 32)) \(n)\n" }
+        return s
+    }
+
+    struct JSONEntry: Encodable {
+        var dumpId: Int, desc: String, schema: String?, tag: String?, owner: String?
+        var section: String, hasData: Bool
+    }
+    struct JSONReport: Encodable {
+        var dump: String, format: String, archiveVersion: String?, compression: String, seekable: Bool
+        var pgDumpVersion: String?, serverVersion: String?, database: String?
+        var entryCount: Int, entriesByType: [String: Int], owners: [String: Int]
+        var entries: [JSONEntry]
+    }
+
+    func json() throws -> String {
+        let r = JSONReport(
+            dump: source.name, format: source.format.rawValue,
+            archiveVersion: source.format == .plain ? nil : header.map { $0.version.description },
+            compression: source.format == .plain ? source.fileCompression.rawValue : (header?.compression.rawValue ?? "none"),
+            seekable: source.isSeekable,
+            pgDumpVersion: header?.pgDumpVersion.map { DumpFormat.text($0) },
+            serverVersion: header?.serverVersion.map { DumpFormat.text($0) },
+            database: header?.databaseName.map { DumpFormat.text($0) },
+            entryCount: entries.count,
+            entriesByType: Dictionary(uniqueKeysWithValues: countsByType),
+            owners: Dictionary(uniqueKeysWithValues: owners),
+            entries: entries.map {
+                JSONEntry(dumpId: $0.dumpId, desc: $0.desc, schema: $0.namespace.map { DumpFormat.text($0) },
+                          tag: $0.tag.map { DumpFormat.text($0) }, owner: $0.owner.map { DumpFormat.text($0) },
+                          section: sectionName($0.section), hasData: $0.hasData)
+            })
+        return try encodeJSON(r)
+    }
+}
+
+func sectionName(_ s: Section) -> String {
+    switch s {
+    case .none: return "none"
+    case .preData: return "pre-data"
+    case .data: return "data"
+    case .postData: return "post-data"
+    }
+}
+
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+
+func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try enc.encode(value)
+    return String(decoding: data, as: UTF8.self) + "\n"
+}

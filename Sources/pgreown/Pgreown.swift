@@ -1,0 +1,100 @@
+import ArgumentParser
+import DumpFormat
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Pgreown: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pgreown",
+        abstract: "Read, verify, re-own and restore pg_dump output.",
+        discussion: """
+        DUMP is a pg_dump file of any format (custom -Fc, tar -Ft, plain SQL, also gzip/lz4/zstd \
+        compressed plain), a directory-format dump (-Fd), or '-' for standard input. The format is \
+        detected from the bytes, never from the file name.
+
+        Exit codes: 0 ok; 1 verification found problems; 64 usage; 65 malformed or incomplete \
+        input; 66 input cannot be opened; 69 server unavailable or preflight refused; 70 internal error.
+        """,
+        subcommands: [Inspect.self, Verify.self]
+    )
+}
+
+/// sysexits-style exit codes (DESIGN.md §1).
+enum Exit {
+    static let ok: Int32 = 0
+    static let problems: Int32 = 1
+    static let usage: Int32 = 64
+    static let badInput: Int32 = 65
+    static let noInput: Int32 = 66
+    static let unavailable: Int32 = 69
+    static let internalError: Int32 = 70
+}
+
+struct DumpArgument: ParsableArguments {
+    @Argument(help: ArgumentHelp("The dump: a file, a directory-format dump, or - for stdin.", valueName: "DUMP"))
+    var dump: String
+
+    @Flag(name: .long, help: "Print the report as JSON on stdout.")
+    var json = false
+}
+
+/// Writes to stderr, unbuffered.
+func printError(_ s: String) {
+    var line = s
+    if !line.hasSuffix("\n") { line += "\n" }
+    writeAll(2, Array(line.utf8))
+}
+
+/// Writes raw bytes to stdout.
+func writeOut(_ bytes: [UInt8]) {
+    writeAll(1, bytes)
+}
+
+func writeOut(_ s: String) { writeOut(Array(s.utf8)) }
+
+/// write(2) until done (stdout may be a pipe that takes partial writes).
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { p in
+        var done = 0
+        while done < p.count {
+            let n = write(fd, p.baseAddress! + done, p.count - done)
+            if n < 0 { if errno == EINTR { continue }; return }
+            done += n
+        }
+    }
+}
+
+/// Run a command body, mapping errors to the one-line stderr message and the exit code.
+func runReporting(_ body: () throws -> Int32) throws {
+    let code: Int32
+    do {
+        code = try body()
+    } catch let e as DumpError {
+        printError("pgreown: \(e.description)")
+        switch e.kind {
+        case .io: throw ExitCode(Exit.noInput)
+        default: throw ExitCode(Exit.badInput)
+        }
+    }
+    if code != 0 { throw ExitCode(code) }
+}
+
+let logger: Logger = {
+    LoggingSystem.bootstrap { label in
+        var h = StreamLogHandler.standardError(label: label)
+        h.logLevel = ProcessInfoShim.logLevel
+        return h
+    }
+    return Logger(label: "pgreown")
+}()
+
+enum ProcessInfoShim {
+    static var logLevel: Logger.Level {
+        if let v = getenv("PGREOWN_LOG_LEVEL"), let l = Logger.Level(rawValue: String(cString: v)) { return l }
+        return .notice
+    }
+}
