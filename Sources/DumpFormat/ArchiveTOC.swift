@@ -208,7 +208,7 @@ public struct ArchiveTOC: Sendable {
             let depAt = reader.offset
             guard let d = try p.readString("\(ctx) dependency") else { break }
             guard let v = parseDecimal(d), v > 0 else {
-                throw reader.fail(.malformed, at: depAt, "\(ctx): dependency '\(text(d))' is not a dumpId")
+                throw reader.fail(.malformed, at: depAt, "\(ctx): dependency '\(shown(d))' is not a dumpId")
             }
             deps.append(v)
         }
@@ -219,7 +219,7 @@ public struct ArchiveTOC: Sendable {
             let nameAt = reader.offset
             let fname = try p.readString("\(ctx) data file name") ?? []
             if !fname.isEmpty && !isSafeDataFileName(fname) {
-                throw reader.fail(.malformed, at: nameAt, "\(ctx): data file name '\(text(fname))' is not a plain file name")
+                throw reader.fail(.malformed, at: nameAt, "\(ctx): data file name '\(shown(fname))' is not a plain file name")
             }
             location = fname.isEmpty ? .none : .file(fname)
         }

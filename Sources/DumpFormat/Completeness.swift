@@ -19,6 +19,8 @@ public final class CompletenessAuditor: DumpVisitor {
     public private(set) var tables: [TableData] = []
     public private(set) var largeObjects = 0
     public private(set) var largeObjectBytes: Int64 = 0
+    /// Size of each large object, in the order met.
+    public private(set) var largeObjectSizes: [(oid: UInt32, bytes: Int64)] = []
     public private(set) var dataBytes: Int64 = 0
     public private(set) var totalBytes: Int64 = 0
     /// Checks that failed on a structurally sound input (exit 1).
@@ -87,6 +89,7 @@ public final class CompletenessAuditor: DumpVisitor {
     public func endLargeObject(oid: UInt32) throws {
         largeObjects += 1
         largeObjectBytes += itemBytes
+        largeObjectSizes.append((oid, itemBytes))
         dataBytes += itemBytes
         inLargeObject = false
         itemBytes = 0

@@ -19,14 +19,16 @@ public protocol Decompressor: AnyObject {
 }
 
 public enum Decompressors {
-    /// A decompressor for the algorithm. `gzipFile` selects RFC 1952 framing (directory .gz files,
-    /// compressed plain dumps); the custom format's "gzip" items are zlib (RFC 1950) streams.
+    /// A decompressor for the algorithm. `gzipFile` selects whole-file framing (directory data
+    /// files, compressed plain dumps): RFC 1952 for gzip, where the custom format's "gzip" items are
+    /// zlib (RFC 1950) streams; and for lz4/zstd an empty file counts as empty content (pg_dump 17
+    /// writes a 0-byte .zst/.lz4 file for an empty large object).
     public static func make(_ algorithm: CompressionAlgorithm, gzipFile: Bool = false) throws -> Decompressor {
         switch algorithm {
         case .none: return PassThrough()
         case .gzip: return try ZlibDecompressor(gzipFile: gzipFile)
-        case .lz4: return try LZ4Decompressor()
-        case .zstd: return try ZstdDecompressor()
+        case .lz4: return try LZ4Decompressor(emptyIsValid: gzipFile)
+        case .zstd: return try ZstdDecompressor(emptyIsValid: gzipFile)
         }
     }
 
@@ -126,8 +128,10 @@ final class LZ4Decompressor: Decompressor {
     private let out = UnsafeMutableRawBufferPointer.allocate(byteCount: outputBufferSize, alignment: 16)
     private var frameDone = false
     private var sawInput = false
+    private let emptyIsValid: Bool
 
-    init() throws {
+    init(emptyIsValid: Bool) throws {
+        self.emptyIsValid = emptyIsValid
         var c: OpaquePointer?
         let rc = LZ4F_createDecompressionContext(&c, UInt32(LZ4F_VERSION))
         if LZ4F_isError(rc) != 0 || c == nil { out.deallocate(); throw DecompressionError("lz4 initialisation failed") }
@@ -170,13 +174,15 @@ final class LZ4Decompressor: Decompressor {
                 throw DecompressionError("invalid lz4 data: \(String(cString: LZ4F_getErrorName(hint)))")
             }
             if dstSize > 0 { try sink(UnsafeRawBufferPointer(rebasing: out[0..<dstSize])) }
-            frameDone = (hint == 0)
+            // With no input and no output the context only asks for the next frame's header:
+            // that says nothing about the frame just decoded.
             if dstSize == 0 { break }
+            frameDone = (hint == 0)
         }
     }
 
     func finish() throws {
-        if !frameDone {
+        if !frameDone && (sawInput || !emptyIsValid) {
             throw DecompressionError(sawInput ? "lz4 frame ends before its end mark" : "compressed stream is empty (no lz4 frame)")
         }
     }
@@ -187,8 +193,10 @@ final class ZstdDecompressor: Decompressor {
     private let out = UnsafeMutableRawBufferPointer.allocate(byteCount: outputBufferSize, alignment: 16)
     private var frameDone = false
     private var sawInput = false
+    private let emptyIsValid: Bool
 
-    init() throws {
+    init(emptyIsValid: Bool) throws {
+        self.emptyIsValid = emptyIsValid
         guard let ds = ZSTD_createDStream() else { out.deallocate(); throw DecompressionError("zstd initialisation failed") }
         dstream = ds
         ZSTD_initDStream(ds)
@@ -224,7 +232,7 @@ final class ZstdDecompressor: Decompressor {
     }
 
     func finish() throws {
-        if !frameDone {
+        if !frameDone && (sawInput || !emptyIsValid) {
             throw DecompressionError(sawInput ? "zstd frame ends before its end" : "compressed stream is empty (no zstd frame)")
         }
     }

@@ -53,7 +53,7 @@ public final class DirectoryArchiveReader {
                     try readBlobs(listName: listName, entry: entry, visitor)
                 } else {
                     guard let (file, alg) = locate(name) else {
-                        throw DumpError(.truncated, file: path + "/" + text(name),
+                        throw DumpError(.truncated, file: path + "/" + shown(name),
                                         "data file named in toc.dat is missing (also tried .gz, .lz4, .zst)")
                     }
                     try stream(file, alg, visitor)
@@ -85,10 +85,10 @@ public final class DirectoryArchiveReader {
             let fname = Array(line[(space + 1)...])
             guard isSafeDataFileName(fname), fname.starts(with: Array("blob_".utf8)) else {
                 throw DumpError(.malformed, file: listPath, offset: Int64(lineStart),
-                                "line \(lineNo): '\(text(fname))' is not a large-object file name")
+                                "line \(lineNo): '\(shown(fname))' is not a large-object file name")
             }
             guard let (file, alg) = locate(fname) else {
-                throw DumpError(.truncated, file: path + "/" + text(fname),
+                throw DumpError(.truncated, file: path + "/" + shown(fname),
                                 "large-object file listed in \(text(listName)) is missing")
             }
             try visitor.beginLargeObject(oid: UInt32(oid))

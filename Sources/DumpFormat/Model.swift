@@ -126,7 +126,7 @@ public struct TOCEntry: Sendable {
     /// "TOC entry 3391 (TABLE DATA public t)": how errors name an entry.
     public var label: String {
         let schema = namespace.map { text($0) + "." } ?? ""
-        return "TOC entry \(dumpId) (\(desc) \(schema)\(tagText))"
+        return "TOC entry \(dumpId) (\(desc) \(shown(Array(schema.utf8) + (tag ?? []))))"
     }
 
     /// True for the entries whose data block holds large objects.
@@ -168,4 +168,20 @@ public extension DumpVisitor {
     func endLargeObject(oid: UInt32) throws {}
     func endData(_ entry: TOCEntry) throws {}
     func finish(totalBytes: Int64) throws {}
+}
+
+/// Untrusted bytes for an error message: control bytes escaped as \xNN, cut at `limit` bytes,
+/// so a message always stays on one line.
+public func shown<C: Collection>(_ bytes: C, limit: Int = 80) -> String where C.Element == UInt8 {
+    var out: [UInt8] = []
+    for b in bytes.prefix(limit) {
+        if b < 0x20 || b == 0x7f {
+            let hex = Array("0123456789abcdef".utf8)
+            out += [0x5c, 0x78, hex[Int(b >> 4)], hex[Int(b & 15)]]
+        } else {
+            out.append(b)
+        }
+    }
+    if bytes.count > limit { out += Array("…".utf8) }
+    return String(decoding: out, as: UTF8.self)
 }

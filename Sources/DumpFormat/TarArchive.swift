@@ -88,16 +88,16 @@ public final class TarArchiveReader {
     /// Skip the padding after a member's data.
     func skipPadding(_ m: Member) throws {
         let pad = (512 - Int(m.size % 512)) % 512
-        if pad > 0 { try reader.skip(count: pad, what: "tar padding of \(text(m.name))") }
+        if pad > 0 { try reader.skip(count: pad, what: "tar padding of \(shown(m.name))") }
     }
 
     func expectMember(_ name: [UInt8], for what: String) throws -> Member {
         let at = reader.offset
         guard let m = try nextMember() else {
-            throw reader.fail(.truncated, at: at, "tar archive ends where member '\(text(name))' (\(what)) was expected")
+            throw reader.fail(.truncated, at: at, "tar archive ends where member '\(shown(name))' (\(what)) was expected")
         }
         guard m.name == name else {
-            throw reader.fail(.malformed, at: at, "found tar member '\(text(m.name))' where '\(text(name))' (\(what)) was expected")
+            throw reader.fail(.malformed, at: at, "found tar member '\(shown(m.name))' where '\(shown(name))' (\(what)) was expected")
         }
         return m
     }
@@ -140,9 +140,9 @@ public final class TarArchiveReader {
         while let m = try nextMember() {
             if m.name != Array("restore.sql".utf8) {
                 warnings.append(DumpError(.malformed, file: reader.name, offset: m.headerOffset,
-                                          "unexpected tar member '\(text(m.name))' after the data"))
+                                          "unexpected tar member '\(shown(m.name))' after the data"))
             }
-            try reader.skip(count: Int(m.size), what: "tar member \(text(m.name))")
+            try reader.skip(count: Int(m.size), what: "tar member \(shown(m.name))")
             try skipPadding(m)
         }
         if !(try reader.isAtEnd()) {
@@ -159,7 +159,7 @@ public final class TarArchiveReader {
 
     private func streamMember(_ m: Member, _ decompressor: Decompressor, _ visitor: DumpVisitor) throws {
         try decompressor.reset()
-        try reader.withBytes(count: Int(m.size), what: "tar member \(text(m.name))") { piece in
+        try reader.withBytes(count: Int(m.size), what: "tar member \(shown(m.name))") { piece in
             do { try decompressor.feed(piece) { try visitor.data($0) } } catch let e as DecompressionError {
                 throw reader.fail(.malformed, at: m.dataOffset, e.message)
             }
@@ -181,7 +181,7 @@ public final class TarArchiveReader {
                 let digits = m.name.dropFirst(5).prefix { $0 != 0x2e }
                 guard let oid = parseDecimal(digits), oid > 0, oid <= Int(UInt32.max),
                       m.name == Array("blob_".utf8) + Array(digits) + Array(".dat".utf8) else {
-                    throw reader.fail(.malformed, at: at, "tar member '\(text(m.name))' is not 'blob_<oid>.dat'")
+                    throw reader.fail(.malformed, at: at, "tar member '\(shown(m.name))' is not 'blob_<oid>.dat'")
                 }
                 try visitor.beginLargeObject(oid: UInt32(oid))
                 try streamMember(m, decompressor, visitor)
@@ -189,8 +189,8 @@ public final class TarArchiveReader {
                 oids.append(UInt32(oid))
                 continue
             }
-            guard m.name.starts(with: Array("blobs".utf8)), m.name.count < 64, text(m.name).hasSuffix(".toc") else {
-                throw reader.fail(.malformed, at: at, "found tar member '\(text(m.name))' inside the large objects (expected blob_<oid>.dat or blobs.toc)")
+            guard m.name.starts(with: Array("blobs".utf8)), m.name.count < 64, shown(m.name).hasSuffix(".toc") else {
+                throw reader.fail(.malformed, at: at, "found tar member '\(shown(m.name))' inside the large objects (expected blob_<oid>.dat or blobs.toc)")
             }
             guard m.size <= 64 << 20 else { throw reader.fail(.malformed, at: at, "large-object list of \(m.size) bytes is implausible") }
             let list = try reader.readBytes(count: Int(m.size), what: "large-object list")
@@ -199,13 +199,13 @@ public final class TarArchiveReader {
             for line in list.split(separator: 0x0a) where !line.isEmpty {
                 guard let sp = line.firstIndex(of: 0x20), let oid = parseDecimal(line[line.startIndex..<sp]),
                       oid <= Int(UInt32.max) else {
-                    throw reader.fail(.malformed, at: m.dataOffset, "\(text(m.name)) line '\(text(Array(line)))' is not '<oid> blob_<oid>.dat'")
+                    throw reader.fail(.malformed, at: m.dataOffset, "\(shown(m.name)) line '\(shown(Array(line)))' is not '<oid> blob_<oid>.dat'")
                 }
                 listed.append(UInt32(oid))
             }
             if listed != oids {
                 throw reader.fail(.malformed, at: m.dataOffset,
-                                  "\(text(m.name)) lists \(listed.count) large objects but the archive holds \(oids.count) blob members (or in another order)")
+                                  "\(shown(m.name)) lists \(listed.count) large objects but the archive holds \(oids.count) blob members (or in another order)")
             }
             return
         }
