@@ -137,7 +137,6 @@ public func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int64 {
     let n = bytes.count
     var count = 0
     var i = 0
-    let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     let pattern: UInt64 = 0x0a0a_0a0a_0a0a_0a0a
     while i + 8 <= n {

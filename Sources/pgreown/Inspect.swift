@@ -1,6 +1,7 @@
 import ArgumentParser
 import DumpFormat
 import Foundation
+import Ownership
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,7 @@ struct Inspect: ParsableCommand {
     func run() throws {
         try runReporting {
             let source = try DumpSource.open(input.dump)
-            let report = try InventoryReport.build(source)
+            var report = try InventoryReport.build(source)
             if list {
                 if let toc = report.toc {
                     writeOut(RestoreListing.render(toc, format: source.format))
@@ -50,10 +51,18 @@ struct InventoryReport {
     var toc: ArchiveTOC?
     var header: ArchiveHeader?
     var entries: [TOCEntry]
+    var standardConformingStrings = true
+
+    lazy var inventory: RoleInventory = {
+        let inv = RoleInventory()
+        for e in entries { inv.add(e, standardConformingStrings: standardConformingStrings) }
+        return inv
+    }()
 
     static func build(_ source: DumpSource) throws -> InventoryReport {
         if let toc = try source.readTOC() {
-            return InventoryReport(source: source, toc: toc, header: toc.header, entries: toc.entries)
+            return InventoryReport(source: source, toc: toc, header: toc.header, entries: toc.entries,
+                                   standardConformingStrings: toc.standardConformingStrings)
         }
         let auditor = CompletenessAuditor(fileName: source.name)
         try source.read(auditor, data: false)
@@ -66,11 +75,6 @@ struct InventoryReport {
         return d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
     }
 
-    var owners: [(String, Int)] {
-        var d: [String: Int] = [:]
-        for e in entries { if let o = e.owner, !o.isEmpty { d[text(o), default: 0] += 1 } }
-        return d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-    }
 
     var compressionText: String {
         switch source.format {
@@ -82,7 +86,7 @@ struct InventoryReport {
         }
     }
 
-    func textReport() -> String {
+    mutating func textReport() -> String {
         var s = "dump: \(source.name)\n"
         s += "format: \(source.format.rawValue)"
         if let h = header, source.format != .plain { s += ", archive version \(h.version)" }
@@ -96,8 +100,15 @@ struct InventoryReport {
         s += "entries: \(entries.count)\n"
         for (desc, n) in countsByType { s += "  \(pad(desc, 32)) \(n)\n" }
         s += "owners (entries per TOC owner):\n"
-        if owners.isEmpty { s += "  (none)\n" }
-        for (o, n) in owners { s += "  \(pad(o, 32)) \(n)\n" }
+        if inventory.owners.isEmpty { s += "  (none)\n" }
+        for (o, n) in inventory.ownersSorted { s += "  \(pad(o, 32)) \(n)\n" }
+        s += "roles named in ACL, DEFAULT ACL, POLICY, USER MAPPING and DATABASE PROPERTIES SQL:\n"
+        if inventory.named.isEmpty { s += "  (none)\n" }
+        for r in inventory.namedSorted {
+            let kinds = RoleRefKind.allCases.compactMap { k in r.byKind[k].map { "\(k.rawValue) \($0)" } }.joined(separator: ", ")
+            s += "  \(pad(r.name, 32)) \(r.total) (\(kinds))\n"
+        }
+        for u in inventory.unreadable { s += "  warning: \(u.entry): \(u.reason)\n" }
         return s
     }
 
@@ -109,10 +120,12 @@ struct InventoryReport {
         var dump: String, format: String, archiveVersion: String?, compression: String, seekable: Bool
         var pgDumpVersion: String?, serverVersion: String?, database: String?
         var entryCount: Int, entriesByType: [String: Int], owners: [String: Int]
+        var rolesNamed: [String: [String: Int]]
         var entries: [JSONEntry]
     }
 
-    func json() throws -> String {
+    mutating func json() throws -> String {
+        let inv = inventory
         let r = JSONReport(
             dump: source.name, format: source.format.rawValue,
             archiveVersion: source.format == .plain ? nil : header.map { $0.version.description },
@@ -123,7 +136,10 @@ struct InventoryReport {
             database: header?.databaseName.map { DumpFormat.text($0) },
             entryCount: entries.count,
             entriesByType: Dictionary(uniqueKeysWithValues: countsByType),
-            owners: Dictionary(uniqueKeysWithValues: owners),
+            owners: Dictionary(uniqueKeysWithValues: inv.ownersSorted.map { ($0.name, $0.count) }),
+            rolesNamed: Dictionary(uniqueKeysWithValues: inv.namedSorted.map { r in
+                (r.name, Dictionary(uniqueKeysWithValues: r.byKind.map { ($0.key.rawValue, $0.value) }))
+            }),
             entries: entries.map {
                 JSONEntry(dumpId: $0.dumpId, desc: $0.desc, schema: $0.namespace.map { DumpFormat.text($0) },
                           tag: $0.tag.map { DumpFormat.text($0) }, owner: $0.owner.map { DumpFormat.text($0) },
