@@ -27,6 +27,8 @@ let package = Package(
         ]),
         .testTarget(name: "DumpFormatTests", dependencies: ["DumpFormat"],
                     path: "Tests/DumpFormatTests"),
+        .testTarget(name: "OwnershipTests", dependencies: ["Ownership", "DumpFormat"],
+                    path: "Tests/OwnershipTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["DumpFormat", "Restore"],
                     path: "Tests/IntegrationTests"),
     ],

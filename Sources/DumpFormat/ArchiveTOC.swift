@@ -13,6 +13,13 @@ public struct ArchivePrimitives {
 
     /// pg_dump Int: a sign byte, then `intSize` magnitude bytes, least significant first.
     public func readInt(_ what: @autoclosure () -> String) throws -> Int64 {
+        // Fast path: the usual 4-byte Int already in the buffer.
+        if intSize == 4, let v = reader.withBuffered(5, { p -> Int64? in
+            let sign = p[0]
+            guard sign <= 1 else { return nil }
+            let m = Int64(p[1]) | Int64(p[2]) << 8 | Int64(p[3]) << 16 | Int64(p[4]) << 24
+            return sign == 1 ? -m : m
+        }) { return v }
         let at = reader.offset
         let sign = try reader.readByte()
         var value: UInt64 = 0

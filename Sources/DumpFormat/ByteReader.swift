@@ -106,6 +106,16 @@ public final class ByteReader {
         return true
     }
 
+    /// Hand exactly `count` bytes to `body` when they are already buffered (the hot path for
+    /// small fields); nil, consuming nothing, when they are not or when `body` returns nil.
+    @inline(__always)
+    public func withBuffered<T>(_ count: Int, _ body: (UnsafeRawBufferPointer) -> T?) -> T? {
+        guard end - start >= count, recording == nil else { return nil }
+        guard let r = body(UnsafeRawBufferPointer(rebasing: buffer[start..<(start + count)])) else { return nil }
+        start += count
+        return r
+    }
+
     /// True when no byte is left.
     public func isAtEnd() throws -> Bool { try !fill() }
 

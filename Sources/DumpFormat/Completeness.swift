@@ -66,18 +66,15 @@ public final class CompletenessAuditor: DumpVisitor {
         // keep the last 16 bytes for the terminator check
         let n = bytes.count
         if n >= 16 {
-            for i in 0..<16 { tail[i] = bytes[n - 16 + i] }
+            tail.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[(n - 16)...])) }
             tailCount = 16
-        } else {
-            for b in bytes {
-                if tailCount == 16 {
-                    tail.removeFirst()
-                    tail.append(b)
-                } else {
-                    tail[tailCount] = b
-                    tailCount += 1
-                }
+        } else if n > 0 {
+            let keep = min(tailCount, 16 - n)
+            tail.withUnsafeMutableBytes { t in
+                if keep > 0 { t.baseAddress!.copyMemory(from: t.baseAddress! + (tailCount - keep), byteCount: keep) }
+                (t.baseAddress! + keep).copyMemory(from: bytes.baseAddress!, byteCount: n)
             }
+            tailCount = keep + n
         }
     }
 

@@ -93,8 +93,24 @@ public final class CustomDataReader {
         try visitor.finish(totalBytes: reader.offset)
     }
 
+    /// Staging for uncompressed items: pg_dump writes one chunk per COPY row, so small chunks
+    /// are gathered and handed on in large pieces.
+    private lazy var staging = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+    private var staged = 0
+
+    deinit { staging.deallocate() }
+
+    private func flushStaging(_ visitor: DumpVisitor) throws {
+        if staged > 0 {
+            let n = staged
+            staged = 0
+            try visitor.data(UnsafeRawBufferPointer(rebasing: staging[0..<n]))
+        }
+    }
+
     /// A chunk list (Int length > 0, bytes; Int 0 ends it) holding one compressed item.
     private func readItem(_ decompressor: Decompressor, _ visitor: DumpVisitor, what: String) throws {
+        let uncompressed = toc.header.compression == .none
         try decompressor.reset()
         let itemAt = reader.offset
         while true {
@@ -104,6 +120,18 @@ public final class CustomDataReader {
             guard len > 0 && len <= Int64(Int32.max) else {
                 throw reader.fail(.malformed, at: at, "invalid \(what) chunk length \(len)")
             }
+            if uncompressed {
+                try reader.withBytes(count: Int(len), what: "\(what) chunk") { piece in
+                    if piece.count > staging.count - staged { try flushStaging(visitor) }
+                    if piece.count >= staging.count {
+                        try visitor.data(piece)
+                    } else {
+                        (staging.baseAddress! + staged).copyMemory(from: piece.baseAddress!, byteCount: piece.count)
+                        staged += piece.count
+                    }
+                }
+                continue
+            }
             try reader.withBytes(count: Int(len), what: "\(what) chunk") { piece in
                 do {
                     try decompressor.feed(piece) { try visitor.data($0) }
@@ -111,6 +139,10 @@ public final class CustomDataReader {
                     throw reader.fail(.malformed, at: at, e.message)
                 }
             }
+        }
+        if uncompressed {
+            try flushStaging(visitor)
+            return
         }
         do { try decompressor.finish() } catch let e as DecompressionError {
             throw reader.fail(.truncated, at: itemAt, "\(toc.header.compression.rawValue) \(what): \(e.message)")

@@ -1,0 +1,198 @@
+import DumpFormat
+
+/// What `--missing-roles` decides for grantees that are neither mapped nor present on the target.
+public enum MissingRolesPolicy: String, Sendable, CaseIterable, Codable {
+    /// Refuse before anything is written, listing every missing role.
+    case fail
+    /// Leave out the GRANT/REVOKE statements naming them, reporting each.
+    case drop
+    /// Keep them (the restore will fail on them).
+    case keep
+}
+
+/// Something the rewriter did or could not do, reported by verify and rewrite.
+public struct RewriteFinding: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable {
+        /// A GRANT/REVOKE left out because it names a missing role (`--missing-roles drop`).
+        case droppedGrant = "dropped grant"
+        /// A statement that names a mapped role in a way the rewriter does not classify.
+        case unclassified = "unclassified statement"
+        /// SET SESSION AUTHORIZATION grantor blocks turned into SET ROLE / removed.
+        case grantorBlock = "grantor block"
+    }
+    public var kind: Kind
+    public var entry: String
+    public var detail: String
+    public var description: String { "\(entry): \(kind.rawValue): \(detail)" }
+}
+
+/// The rewriting context: the map, the owner, and the roles the target lacks.
+public struct RewriteContext: Sendable {
+    public var map: RoleMap
+    /// Roles missing on the target (known only with a preflight), and what to do about them.
+    public var missingRoles: Set<[UInt8]>
+    public var missingPolicy: MissingRolesPolicy
+
+    public init(map: RoleMap, missingRoles: Set<[UInt8]> = [], missingPolicy: MissingRolesPolicy = .fail) {
+        self.map = map
+        self.missingRoles = missingRoles
+        self.missingPolicy = missingPolicy
+    }
+}
+
+/// Rewriting of TOC entries and SQL statements: pure functions of (input, context).
+///
+/// Only the tokens that name roles change; everything else — function bodies, literals,
+/// comments, whitespace — is copied byte for byte. Names are re-quoted by PostgreSQL's rules.
+public enum Rewriter {
+    /// The result of rewriting one statement: its new bytes, or nil when it is left out.
+    public struct StatementResult: Sendable {
+        public var bytes: [UInt8]?
+        public var findings: [RewriteFinding]
+        public var statementClass: StatementClass
+    }
+
+    /// Rewrite one statement. `owner` is the entry's (already mapped) owner, used to recognise
+    /// grantor blocks that become redundant.
+    public static func rewriteStatement(_ s: SQLStatement, _ ctx: RewriteContext, entry: String,
+                                        mappedEntryOwner: [UInt8]? = nil) -> StatementResult {
+        guard s.kind == .statement else { return StatementResult(bytes: s.bytes, findings: [], statementClass: .other) }
+        let analysis = RoleReferences.analyze(s.bytes, s.tokens, standardConformingStrings: s.standardConformingStrings)
+        var findings: [RewriteFinding] = []
+        let cls = analysis.statementClass
+        if cls == .other {
+            if let name = mentionsMappedRole(s, ctx) {
+                findings.append(RewriteFinding(kind: .unclassified, entry: entry,
+                                               detail: "names mapped role \(shown(name)) in a statement pgreown does not rewrite: \(shown(s.bytes, limit: 120))"))
+            }
+            return StatementResult(bytes: s.bytes, findings: findings, statementClass: cls)
+        }
+        // Grants naming a role the target lacks.
+        if (cls == .grant || cls == .revoke || cls == .alterDefaultPrivileges) && ctx.missingPolicy == .drop {
+            let missing = analysis.references.filter {
+                ($0.kind == .grantee || $0.kind == .revokee) && !$0.isSpecial && ctx.missingRoles.contains(ctx.map.map($0.name))
+            }
+            if !missing.isEmpty {
+                let names = missing.map { shown($0.name) }.joined(separator: ", ")
+                findings.append(RewriteFinding(kind: .droppedGrant, entry: entry,
+                                               detail: "left out (missing role \(names)): \(shown(s.bytes, limit: 160))"))
+                return StatementResult(bytes: nil, findings: findings, statementClass: cls)
+            }
+        }
+        if cls == .setSessionAuthorization, let r = analysis.references.first, !r.isLiteral {
+            // A grantor block inside an ACL entry. If the grantor maps to another role (it owned
+            // objects), the GRANTs inside are the owner's own and need no switch; otherwise
+            // switch with SET ROLE, which a non-superuser member of the grantor may do.
+            let target = ctx.map.map(r.name)
+            if ctx.map.isMapped(r.name) || (mappedEntryOwner != nil && target == mappedEntryOwner!) {
+                findings.append(RewriteFinding(kind: .grantorBlock, entry: entry,
+                                               detail: "grantor \(shown(r.name)) maps to \(shown(target)): SET SESSION AUTHORIZATION removed"))
+                return StatementResult(bytes: nil, findings: findings, statementClass: cls)
+            }
+            let bytes = Array("SET ROLE ".utf8) + Identifier.quote(target) + [0x3b]
+            return StatementResult(bytes: bytes, findings: findings, statementClass: cls)
+        }
+        if cls == .resetSessionAuthorization {
+            return StatementResult(bytes: s.bytes, findings: [], statementClass: cls)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.bytes.count + 16)
+        var pos = 0
+        for r in analysis.references.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) where !r.isSpecial {
+            let new = ctx.map.map(r.name)
+            guard new != r.name else { continue }
+            out += s.bytes[pos..<r.range.lowerBound]
+            out += r.isLiteral ? quoteLiteral(new, standardConformingStrings: s.standardConformingStrings) : Identifier.quote(new)
+            pos = r.range.upperBound
+        }
+        out += s.bytes[pos...]
+        return StatementResult(bytes: out, findings: findings, statementClass: cls)
+    }
+
+    /// Rewrite an SQL text (a defn or drop statement) statement by statement. Statements left
+    /// out take their following whitespace with them. A `RESET SESSION AUTHORIZATION` that
+    /// closes a removed grantor block is removed too; one closing a SET ROLE block becomes
+    /// `RESET ROLE`.
+    public static func rewriteSQL(_ sql: [UInt8], _ ctx: RewriteContext, entry: String, mappedEntryOwner: [UInt8]?,
+                                  standardConformingStrings: Bool) throws -> (bytes: [UInt8], findings: [RewriteFinding]) {
+        let items = try SQLStatement.split(sql, name: entry, standardConformingStrings: standardConformingStrings)
+        var out: [UInt8] = []
+        out.reserveCapacity(sql.count + 32)
+        var findings: [RewriteFinding] = []
+        var skipWhitespace = false
+        var openBlock: Bool? = nil   // nil: none; true: SET ROLE block open; false: removed block open
+        for item in items {
+            if item.kind == .whitespace && skipWhitespace { skipWhitespace = false; continue }
+            skipWhitespace = false
+            let r = rewriteStatement(item, ctx, entry: entry, mappedEntryOwner: mappedEntryOwner)
+            findings += r.findings
+            switch r.statementClass {
+            case .setSessionAuthorization where item.kind == .statement:
+                openBlock = r.bytes != nil
+            case .resetSessionAuthorization where openBlock != nil:
+                let keep = openBlock == true
+                openBlock = nil
+                if keep { out += Array("RESET ROLE;".utf8) } else { skipWhitespace = true }
+                continue
+            default:
+                break
+            }
+            if let b = r.bytes { out += b } else { skipWhitespace = true }
+        }
+        return (out, findings)
+    }
+
+    /// Rewrite a TOC entry: its owner, the SQL of role-bearing entries, a user mapping's tag.
+    public static func rewriteEntry(_ e: TOCEntry, _ ctx: RewriteContext,
+                                    standardConformingStrings: Bool = true) throws -> (entry: TOCEntry, findings: [RewriteFinding]) {
+        var out = e
+        var findings: [RewriteFinding] = []
+        if let o = e.owner, !o.isEmpty { out.owner = ctx.map.map(o) }
+        guard RoleInventory.roleBearingDescs.contains(e.desc) else { return (out, findings) }
+        if let defn = e.defn {
+            let r = try rewriteSQL(defn, ctx, entry: e.label, mappedEntryOwner: out.owner,
+                                   standardConformingStrings: standardConformingStrings)
+            out.defn = r.bytes
+            findings += r.findings
+        }
+        if e.desc == "USER MAPPING" {
+            if let drop = e.dropStmt {
+                out.dropStmt = try rewriteSQL(drop, ctx, entry: e.label, mappedEntryOwner: out.owner,
+                                              standardConformingStrings: standardConformingStrings).bytes
+            }
+            // Tag "USER MAPPING <user> SERVER <server>", names raw: rebuild it from the defn's role.
+            if let defn = e.defn, let tag = e.tag,
+               let stmt = try SQLStatement.split(defn, name: e.label).first(where: { $0.kind == .statement }),
+               let user = RoleReferences.analyze(stmt.bytes, stmt.tokens).references.first(where: { $0.kind == .userMapping }),
+               !user.isSpecial {
+                let prefix = Array("USER MAPPING ".utf8) + user.name + Array(" SERVER ".utf8)
+                if tag.starts(with: prefix) {
+                    out.tag = Array("USER MAPPING ".utf8) + ctx.map.map(user.name) + Array(" SERVER ".utf8) + tag[prefix.count...]
+                }
+            }
+        }
+        return (out, findings)
+    }
+
+    /// A string literal for a role name, as pg_dump's appendStringLiteral writes it.
+    public static func quoteLiteral(_ value: [UInt8], standardConformingStrings: Bool) -> [UInt8] {
+        let needsE = !standardConformingStrings && value.contains(0x5c)
+        var out: [UInt8] = needsE ? [0x45, 0x27] : [0x27]
+        for b in value {
+            if b == 0x27 { out.append(0x27) }
+            if b == 0x5c && needsE { out.append(0x5c) }
+            out.append(b)
+        }
+        out.append(0x27)
+        return out
+    }
+
+    /// A mapped role named by an identifier token of a statement the rewriter does not classify.
+    static func mentionsMappedRole(_ s: SQLStatement, _ ctx: RewriteContext) -> [UInt8]? {
+        guard !ctx.map.mapping.isEmpty else { return nil }
+        for t in s.tokens where t.kind == .identifier || t.kind == .quotedIdentifier {
+            if let name = SQLLexer.identifierName(s.bytes, t), ctx.map.isMapped(name) { return name }
+        }
+        return nil
+    }
+}
