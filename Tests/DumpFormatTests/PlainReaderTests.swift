@@ -47,7 +47,7 @@ private func statements(_ s: String, scs: Bool = true) throws -> [String] {
 }
 
 /// Records every event of a read.
-final class PlainRecorder: DumpVisitor {
+private final class PlainRecorder: DumpVisitor {
     var header: ArchiveHeader?
     var format: DumpFormatKind?
     var entries: [TOCEntry] = []
@@ -166,7 +166,7 @@ final class PlainRecorder: DumpVisitor {
 }
 
 private func readPlain(_ data: [UInt8], name: String = "test.sql", bufferSize: Int = 1 << 20) throws -> PlainRecorder {
-    let source = MemorySource(data)
+    let source = PlainMemorySource(data)
     let reader = ByteReader(source: source, name: name, bufferSize: bufferSize)
     let rec = PlainRecorder()
     try PlainReader(reader: reader, name: name).read(rec)
@@ -181,7 +181,7 @@ private func readPlainFile(_ path: String) throws -> (PlainRecorder, PlainReader
 }
 
 /// Serves bytes from memory in pieces of at most `chunk` bytes.
-final class MemorySource: ByteSource {
+private final class PlainMemorySource: ByteSource {
     let data: [UInt8]
     var pos = 0
     let chunk: Int
@@ -612,7 +612,7 @@ GRANT SELECT ON TABLE app."weird; Type: X" TO "Carol Q";
     let whole = try readPlain(bytes(miniDump)).digest
     for size in [4096] {
         for chunk in [1, 2, 3, 7, 64, 333] {
-            let source = MemorySource(bytes(miniDump), chunk: chunk)
+            let source = PlainMemorySource(bytes(miniDump), chunk: chunk)
             let rec = PlainRecorder()
             try PlainReader(reader: ByteReader(source: source, name: "test.sql", bufferSize: size), name: "test.sql").read(rec)
             #expect(rec.digest == whole, "chunk \(chunk)")
@@ -711,7 +711,7 @@ private func checkTruncations(_ data: [UInt8], step: Int, sourceLocation: Source
             }
         }
         do {
-            let source = MemorySource(d, chunk: [5, 100, 4096][round % 3])
+            let source = PlainMemorySource(d, chunk: [5, 100, 4096][round % 3])
             try PlainReader(reader: ByteReader(source: source, name: "m.sql", bufferSize: 4096), name: "m.sql").read(PlainRecorder())
         } catch let e as DumpError {
             errors += 1
