@@ -19,7 +19,7 @@ public final class DumpSource {
     private var directory: DirectoryArchiveReader?
     private var tar: TarArchiveReader?
     /// Findings that do not stop reading (trailing bytes…), collected as the input is read.
-    public private(set) var warnings: [DumpError] = []
+    public internal(set) var warnings: [DumpError] = []
 
     public static func open(_ path: String) throws -> DumpSource {
         if path != "-" && DirectoryArchiveReader.isDirectory(path) {
@@ -119,6 +119,18 @@ public final class DumpSource {
         case .plain:
             break
         }
+    }
+}
+
+extension DumpSource {
+    /// Custom input only: copy its data area verbatim into `writer`'s output (after `readTOC`).
+    public func copyCustomData(to writer: CustomArchiveWriter, output: Output) throws {
+        guard format == .custom, let reader, let toc else {
+            throw DumpError(.io, file: name, "internal: copyCustomData needs a custom archive whose TOC was read")
+        }
+        let copier = CustomDataCopier(reader: reader, toc: toc)
+        try copier.copy(to: writer, output: output)
+        warnings += copier.warnings
     }
 }
 

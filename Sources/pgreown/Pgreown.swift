@@ -19,7 +19,7 @@ struct Pgreown: ParsableCommand {
         Exit codes: 0 ok; 1 verification found problems; 64 usage; 65 malformed or incomplete \
         input; 66 input cannot be opened; 69 server unavailable or preflight refused; 70 internal error.
         """,
-        subcommands: [Inspect.self, Verify.self]
+        subcommands: [Inspect.self, Verify.self, Rewrite.self]
     )
 }
 

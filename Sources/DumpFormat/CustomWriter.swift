@@ -1,0 +1,251 @@
+/// Writing custom-format archives that stock pg_restore accepts (reference §5.5): the header
+/// bytes as read, the TOC re-serialised (pg_backup_archiver.c WriteToc) at the input's archive
+/// version, the data blocks either copied byte for byte from a custom input or built from the
+/// decoded data of a directory or tar input, and the data offsets fixed.
+public final class CustomArchiveWriter {
+    let out: Output
+    let header: ArchiveHeader
+    /// Header bytes to write (the input's, patched for directory/tar input).
+    let headerBytes: [UInt8]
+    let intSize: Int
+    let offSize: Int
+    private var entries: [TOCEntry] = []
+    private var tocStart: Int64 = 0
+    /// Output position of each data entry's block, by dumpId.
+    private var positions: [Int: Int64] = [:]
+
+    /// `uncompressedData`: the data will be written raw (directory/tar input), so the header's
+    /// compression is set to none and the format byte to custom.
+    public init(output: Output, header: ArchiveHeader, uncompressedData: Bool) {
+        self.out = output
+        self.header = header
+        self.intSize = header.intSize
+        self.offSize = header.offSize
+        var h = header.rawBytes
+        if h.count > 11 {
+            h[10] = 1 // archCustom
+            if uncompressedData {
+                if header.version >= .v1_15 {
+                    h[11] = 0
+                } else {
+                    for i in 0..<(1 + header.intSize) where 11 + i < h.count { h[11 + i] = 0 }
+                }
+            }
+        }
+        headerBytes = h
+    }
+
+    // MARK: primitives (WriteInt/WriteStr/WriteOffset)
+
+    func int(_ v: Int64, into buf: inout [UInt8]) {
+        buf.append(v < 0 ? 1 : 0)
+        var m = v.magnitude
+        for _ in 0..<intSize {
+            buf.append(UInt8(truncatingIfNeeded: m))
+            m >>= 8
+        }
+    }
+
+    func string(_ s: [UInt8]?, into buf: inout [UInt8]) {
+        guard let s else { int(-1, into: &buf); return }
+        int(Int64(s.count), into: &buf)
+        buf += s
+    }
+
+    func offset(_ loc: DataLocation, into buf: inout [UInt8]) {
+        var flag: UInt8 = 3
+        var pos: UInt64 = 0
+        switch loc {
+        case .none: flag = 3
+        case .positionNotSet: flag = 1
+        case .offset(let p): flag = 2; pos = UInt64(p)
+        case .file(let n): flag = n.isEmpty ? 3 : 1
+        }
+        buf.append(flag)
+        for _ in 0..<offSize {
+            buf.append(UInt8(truncatingIfNeeded: pos))
+            pos >>= 8
+        }
+    }
+
+    /// The TOC bytes for `entries`, each data entry at `location(entry)`.
+    func serializeTOC(_ entries: [TOCEntry], location: (TOCEntry) -> DataLocation) -> [UInt8] {
+        var b: [UInt8] = []
+        b.reserveCapacity(entries.count * 256)
+        int(Int64(entries.count), into: &b)
+        for e in entries {
+            int(Int64(e.dumpId), into: &b)
+            int(e.hadDumper ? 1 : 0, into: &b)
+            string(e.tableoid, into: &b)
+            string(e.oid, into: &b)
+            string(e.tag, into: &b)
+            string(Array(e.desc.utf8), into: &b)
+            int(Int64(e.section.rawValue), into: &b)
+            string(e.defn, into: &b)
+            string(e.dropStmt, into: &b)
+            string(e.copyStmt, into: &b)
+            string(e.namespace, into: &b)
+            string(e.tablespace, into: &b)
+            if header.version >= .v1_14 { string(e.tableam, into: &b) }
+            if header.version >= .v1_16 { int(Int64(e.relkind), into: &b) }
+            string(e.owner, into: &b)
+            string(e.withOids ?? Array("false".utf8), into: &b)
+            for d in e.dependencies { string(Array(String(d).utf8), into: &b) }
+            string(nil, into: &b)
+            offset(location(e), into: &b)
+        }
+        return b
+    }
+
+    /// Write header and TOC. `knownOffsets` gives final data positions when they can be computed
+    /// up front (custom input with every offset set); otherwise data entries are written as
+    /// "position not set" and, on a seekable output, fixed by `finish()`.
+    public func begin(_ entries: [TOCEntry], knownOffsets: [Int: Int64]? = nil) throws {
+        self.entries = entries
+        try out.write(headerBytes)
+        tocStart = out.position
+        let toc = serializeTOC(entries) { e in
+            guard e.hasData else { return .none }
+            if let p = knownOffsets?[e.dumpId] { return .offset(p) }
+            return .positionNotSet
+        }
+        try out.write(toc)
+    }
+
+    /// The length the header and TOC will have (offsets are fixed-width, so it does not depend
+    /// on the offsets' values).
+    public func headerAndTOCLength(_ entries: [TOCEntry]) -> Int64 {
+        Int64(headerBytes.count + serializeTOC(entries) { $0.hasData ? .positionNotSet : .none }.count)
+    }
+
+    /// Record that the next byte written starts the data block of `dumpId`.
+    public func markBlock(_ dumpId: Int) { positions[dumpId] = out.position }
+
+    /// After all data: rewrite the TOC with real offsets when the output is seekable.
+    public func finish() throws {
+        if out.isSeekable && !positions.isEmpty {
+            let toc = serializeTOC(entries) { e in
+                guard e.hasData else { return .none }
+                if let p = self.positions[e.dumpId] { return .offset(p) }
+                return .positionNotSet
+            }
+            try out.overwrite(at: tocStart, toc)
+        }
+        try out.flush()
+    }
+
+    // MARK: building blocks from decoded data (directory/tar input)
+
+    private var chunk: [UInt8] = []
+
+    public func beginDataBlock(_ e: TOCEntry) throws {
+        markBlock(e.dumpId)
+        var b: [UInt8] = [e.isBlobs ? 3 : 1]
+        int(Int64(e.dumpId), into: &b)
+        try out.write(b)
+    }
+
+    /// Raw data of the current item, written as chunks of at most 1 MB.
+    public func data(_ bytes: UnsafeRawBufferPointer) throws {
+        var i = 0
+        while i < bytes.count {
+            let n = min(bytes.count - i, 1 << 20)
+            var h: [UInt8] = []
+            int(Int64(n), into: &h)
+            try out.write(h)
+            try out.write(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + n)]))
+            i += n
+        }
+    }
+
+    public func beginLargeObject(_ oid: UInt32) throws {
+        var b: [UInt8] = []
+        int(Int64(Int32(bitPattern: oid)), into: &b)
+        try out.write(b)
+    }
+
+    /// Ends a chunk list (a data item or one large object).
+    public func endItem() throws {
+        var b: [UInt8] = []
+        int(0, into: &b)
+        try out.write(b)
+    }
+
+    /// Ends a BLK_BLOBS block (the OID 0 terminator).
+    public func endBlobs() throws { try endItem() }
+}
+
+/// Copies the data area of a custom archive verbatim, walking its block framing to learn each
+/// block's place and to check it (same checks as the reader, without decompressing).
+public final class CustomDataCopier {
+    let reader: ByteReader
+    let toc: ArchiveTOC
+    let p: ArchivePrimitives
+    public private(set) var warnings: [DumpError] = []
+
+    public init(reader: ByteReader, toc: ArchiveTOC) {
+        self.reader = reader
+        self.toc = toc
+        self.p = ArchivePrimitives(reader: reader, intSize: toc.header.intSize, offSize: toc.header.offSize)
+    }
+
+    public func copy(to writer: CustomArchiveWriter, output: Output) throws {
+        for entry in toc.entries where entry.hasData {
+            let blockAt = reader.offset
+            if try reader.isAtEnd() {
+                throw DumpError(.truncated, file: reader.name, offset: blockAt, entry: entry.label,
+                                "input ends before the data block of this entry")
+            }
+            writer.markBlock(entry.dumpId)
+            let start = reader.offset
+            let type = try reader.readByte()
+            let id = try p.readInt("block dumpId")
+            guard (type == 1 || type == 3), id == Int64(entry.dumpId), (type == 3) == entry.isBlobs else {
+                throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
+                                "expected the data block of this entry (type \(entry.isBlobs ? 3 : 1), dumpId \(entry.dumpId)), found type \(type) dumpId \(id)")
+            }
+            if case .offset(let pos) = entry.location, pos != blockAt {
+                throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
+                                "TOC records the data block at byte \(pos) but it starts at byte \(blockAt)")
+            }
+            // Re-emit what was parsed, then copy chunk lists raw.
+            var head: [UInt8] = [type]
+            writer.int(id, into: &head)
+            try output.write(head)
+            _ = start
+            do {
+                if type == 1 {
+                    try copyChunks(output, writer)
+                } else {
+                    while true {
+                        let oid = try p.readInt("large object OID")
+                        var b: [UInt8] = []
+                        writer.int(oid, into: &b)
+                        try output.write(b)
+                        if oid == 0 { break }
+                        try copyChunks(output, writer)
+                    }
+                }
+            } catch let e as DumpError {
+                throw e.inEntry(entry.label)
+            }
+        }
+        let end = reader.offset
+        if !(try reader.isAtEnd()) {
+            warnings.append(DumpError(.malformed, file: reader.name, offset: end, "trailing bytes after the last data block (not copied)"))
+        }
+    }
+
+    private func copyChunks(_ output: Output, _ writer: CustomArchiveWriter) throws {
+        while true {
+            let at = reader.offset
+            let len = try p.readInt("chunk length")
+            var b: [UInt8] = []
+            writer.int(len, into: &b)
+            try output.write(b)
+            if len == 0 { return }
+            guard len > 0 && len <= Int64(Int32.max) else { throw reader.fail(.malformed, at: at, "invalid chunk length \(len)") }
+            try reader.withBytes(count: Int(len), what: "data chunk") { try output.write($0) }
+        }
+    }
+}
