@@ -91,11 +91,8 @@ public final class DumpSource {
     public func read(_ visitor: DumpVisitor, data: Bool = true) throws {
         if format == .plain {
             guard let reader else { return }
-            #if PLAIN_READY
             let plain = PlainReader(reader: reader, name: name, compression: fileCompression)
             try plain.read(visitor)
-            #endif
-            _ = reader
             return
         }
         guard let toc = try readTOC() else { return }

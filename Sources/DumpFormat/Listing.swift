@@ -8,6 +8,8 @@ public enum RestoreListing {
     /// Whether pg_restore -l (default options) prints this entry.
     public static func isListed(_ e: TOCEntry) -> Bool {
         switch e.desc {
+        case "SET" where e.dumpId == 0:
+            return false   // plain scripts: the prelude/trailer pseudo-entries
         case "ENCODING", "STDSTRINGS", "SEARCHPATH":
             return false   // REQ_SPECIAL
         case "DATABASE", "DATABASE PROPERTIES":

@@ -15,9 +15,11 @@ public final class RoleInventory {
 
     public init() {}
 
-    public func add(_ entry: TOCEntry, standardConformingStrings: Bool = true) {
+    /// `allStatements`: look at every statement of the entry (plain pseudo-entries, whose defn
+    /// also holds `ALTER … OWNER TO`), not only the role-bearing entry types.
+    public func add(_ entry: TOCEntry, standardConformingStrings: Bool = true, allStatements: Bool = false) {
         if let o = entry.owner, !o.isEmpty { owners[o, default: 0] += 1 }
-        guard Self.roleBearingDescs.contains(entry.desc) || entry.desc == "SQL", let defn = entry.defn else { return }
+        guard Self.roleBearingDescs.contains(entry.desc) || allStatements, let defn = entry.defn else { return }
         do {
             for s in try SQLStatement.split(defn, name: entry.label, standardConformingStrings: standardConformingStrings)
             where s.kind == .statement {

@@ -55,17 +55,49 @@ public enum Rewriter {
     /// Rewrite one statement. `owner` is the entry's (already mapped) owner, used to recognise
     /// grantor blocks that become redundant.
     public static func rewriteStatement(_ s: SQLStatement, _ ctx: RewriteContext, entry: String,
-                                        mappedEntryOwner: [UInt8]? = nil) -> StatementResult {
+                                        mappedEntryOwner: [UInt8]? = nil, reportUnclassified: Bool = true) -> StatementResult {
         guard s.kind == .statement else { return StatementResult(bytes: s.bytes, findings: [], statementClass: .other) }
         let analysis = RoleReferences.analyze(s.bytes, s.tokens, standardConformingStrings: s.standardConformingStrings)
         var findings: [RewriteFinding] = []
         let cls = analysis.statementClass
         if cls == .other {
-            if let name = mentionsMappedRole(s, ctx) {
+            if reportUnclassified, let name = mentionsMappedRole(s, ctx) {
                 findings.append(RewriteFinding(kind: .unclassified, entry: entry,
                                                detail: "names mapped role \(shown(name)) in a statement pgreown does not rewrite: \(shown(s.bytes, limit: 120))"))
             }
             return StatementResult(bytes: s.bytes, findings: findings, statementClass: cls)
+        }
+        // Policy role lists: leave the missing roles out; a policy left with none is left out
+        // (an empty list would mean PUBLIC; no policy is the stricter reading).
+        if cls == .policy && ctx.missingPolicy == .drop {
+            let listed = analysis.references.filter { $0.kind == .policyRole }
+            let missing = listed.filter { !$0.isSpecial && ctx.missingRoles.contains(ctx.map.map($0.name)) }
+            if !missing.isEmpty, let first = listed.first, let last = listed.last {
+                let names = missing.map { shown($0.name) }.joined(separator: ", ")
+                let kept = listed.filter { r in !missing.contains(r) }
+                if kept.isEmpty {
+                    findings.append(RewriteFinding(kind: .droppedGrant, entry: entry,
+                                                   detail: "policy left out (every role missing: \(names)): \(shown(s.bytes, limit: 160))"))
+                    return StatementResult(bytes: nil, findings: findings, statementClass: cls)
+                }
+                findings.append(RewriteFinding(kind: .droppedGrant, entry: entry, detail: "missing role \(names) left out of the policy's TO list"))
+                var edited = Array(s.bytes[..<first.range.lowerBound])
+                edited += kept.map { Array(s.bytes[$0.range]) }.joined(separator: Array(", ".utf8))
+                edited += s.bytes[last.range.upperBound...]
+                let again = SQLStatement(kind: .statement, bytes: edited, offset: s.offset,
+                                         tokens: SQLLexer.tokenize(edited, standardConformingStrings: s.standardConformingStrings),
+                                         standardConformingStrings: s.standardConformingStrings)
+                var r = rewriteStatement(again, ctx, entry: entry, mappedEntryOwner: mappedEntryOwner, reportUnclassified: reportUnclassified)
+                r.findings = findings + r.findings
+                return r
+            }
+        }
+        // User mappings and per-role settings of a missing role.
+        if (cls == .userMapping || cls == .alterRole) && ctx.missingPolicy == .drop,
+           let r = analysis.references.first, !r.isSpecial, ctx.missingRoles.contains(ctx.map.map(r.name)) {
+            findings.append(RewriteFinding(kind: .droppedGrant, entry: entry,
+                                           detail: "left out (missing role \(shown(r.name))): \(shown(s.bytes, limit: 160))"))
+            return StatementResult(bytes: nil, findings: findings, statementClass: cls)
         }
         // Grants naming a role the target lacks.
         if (cls == .grant || cls == .revoke || cls == .alterDefaultPrivileges) && ctx.missingPolicy == .drop {
@@ -114,7 +146,8 @@ public enum Rewriter {
     /// closes a removed grantor block is removed too; one closing a SET ROLE block becomes
     /// `RESET ROLE`.
     public static func rewriteSQL(_ sql: [UInt8], _ ctx: RewriteContext, entry: String, mappedEntryOwner: [UInt8]?,
-                                  standardConformingStrings: Bool) throws -> (bytes: [UInt8], findings: [RewriteFinding]) {
+                                  standardConformingStrings: Bool,
+                                  reportUnclassified: Bool = true) throws -> (bytes: [UInt8], findings: [RewriteFinding]) {
         let items = try SQLStatement.split(sql, name: entry, standardConformingStrings: standardConformingStrings)
         var out: [UInt8] = []
         out.reserveCapacity(sql.count + 32)
@@ -124,7 +157,8 @@ public enum Rewriter {
         for item in items {
             if item.kind == .whitespace && skipWhitespace { skipWhitespace = false; continue }
             skipWhitespace = false
-            let r = rewriteStatement(item, ctx, entry: entry, mappedEntryOwner: mappedEntryOwner)
+            let r = rewriteStatement(item, ctx, entry: entry, mappedEntryOwner: mappedEntryOwner,
+                                     reportUnclassified: reportUnclassified)
             findings += r.findings
             switch r.statementClass {
             case .setSessionAuthorization where item.kind == .statement:
@@ -143,15 +177,20 @@ public enum Rewriter {
     }
 
     /// Rewrite a TOC entry: its owner, the SQL of role-bearing entries, a user mapping's tag.
-    public static func rewriteEntry(_ e: TOCEntry, _ ctx: RewriteContext,
-                                    standardConformingStrings: Bool = true) throws -> (entry: TOCEntry, findings: [RewriteFinding]) {
+    ///
+    /// `plain`: the entry is a plain-script pseudo-entry, whose defn holds every statement of the
+    /// object (`ALTER … OWNER TO` included), so all of it is rewritten; statements outside the
+    /// role-bearing types are not reported as unclassified (a schema may share a role's name).
+    public static func rewriteEntry(_ e: TOCEntry, _ ctx: RewriteContext, standardConformingStrings: Bool = true,
+                                    plain: Bool = false) throws -> (entry: TOCEntry, findings: [RewriteFinding]) {
         var out = e
         var findings: [RewriteFinding] = []
         if let o = e.owner, !o.isEmpty { out.owner = ctx.map.map(o) }
-        guard RoleInventory.roleBearingDescs.contains(e.desc) else { return (out, findings) }
+        let roleBearing = RoleInventory.roleBearingDescs.contains(e.desc)
+        guard roleBearing || plain else { return (out, findings) }
         if let defn = e.defn {
             let r = try rewriteSQL(defn, ctx, entry: e.label, mappedEntryOwner: out.owner,
-                                   standardConformingStrings: standardConformingStrings)
+                                   standardConformingStrings: standardConformingStrings, reportUnclassified: roleBearing)
             out.defn = r.bytes
             findings += r.findings
         }

@@ -69,6 +69,20 @@ public struct RoleMap: Sendable {
         return out
     }
 
+    /// Owning roles of a plain script's pseudo-entries: the targets of its `ALTER … OWNER TO`
+    /// statements (a plain script has no drop statements to tell which entries get one).
+    public static func owningRoles(ofPlain entries: [TOCEntry], standardConformingStrings: Bool = true) -> [[UInt8]: Int] {
+        var out: [[UInt8]: Int] = [:]
+        for e in entries {
+            guard let defn = e.defn, let items = try? SQLStatement.split(defn, standardConformingStrings: standardConformingStrings) else { continue }
+            for s in items where s.kind == .statement {
+                let a = RoleReferences.analyze(s.bytes, s.tokens)
+                if a.statementClass == .alterOwner, let r = a.references.first, !r.isSpecial { out[r.name, default: 0] += 1 }
+            }
+        }
+        return out
+    }
+
     /// What a role becomes.
     public func map(_ role: [UInt8]) -> [UInt8] {
         if let m = mapping[role] { return m.to }

@@ -39,7 +39,7 @@ public struct RoleReference: Sendable, Equatable {
 
 /// What kind of statement it is, as far as roles go.
 public enum StatementClass: String, Sendable, Codable {
-    case grant, revoke, setSessionAuthorization, resetSessionAuthorization, alterOwner,
+    case grant, revoke, setSessionAuthorization, resetSessionAuthorization, setRole, resetRole, alterOwner,
          alterDefaultPrivileges, policy, userMapping, alterRole, createSchemaAuthorization, other
 }
 
@@ -133,6 +133,14 @@ public enum RoleReferences {
                 refs.append(r)
             }
             return StatementRoles(statementClass: .setSessionAuthorization, references: refs)
+        }
+        if kw(0, "SET") && (kw(1, "ROLE") || ((kw(1, "SESSION") || kw(1, "LOCAL")) && kw(2, "ROLE"))) {
+            let at = kw(1, "ROLE") ? 2 : 3
+            if !kw(at, "NONE"), let r = ref(at, .grantor) { refs.append(r) }
+            return StatementRoles(statementClass: .setRole, references: refs)
+        }
+        if kw(0, "RESET") && kw(1, "ROLE") {
+            return StatementRoles(statementClass: .resetRole, references: [])
         }
         if kw(0, "RESET") && kw(1, "SESSION") && kw(2, "AUTHORIZATION") {
             return StatementRoles(statementClass: .resetSessionAuthorization, references: [])

@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,12 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var sqlState: String?
     public init(_ message: String, sqlState: String? = nil) { self.message = message; self.sqlState = sqlState }
-    public var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
+    public var description: String {
+        // libpq messages span lines ("…failed: …\n\tIs the server running…"): keep one line.
+        let oneLine = message.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        return sqlState.map { "\(oneLine) (SQLSTATE \($0))" } ?? oneLine
+    }
 }
 
 /// One libpq connection. Not shared between threads.

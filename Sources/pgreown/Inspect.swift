@@ -25,6 +25,8 @@ struct Inspect: ParsableCommand {
     @Flag(name: .long, help: "Print the TOC in pg_restore -l format.")
     var list = false
 
+    @OptionGroup var roles: RoleOptions
+
     func run() throws {
         try runReporting {
             let source = try DumpSource.open(input.dump)
@@ -38,7 +40,11 @@ struct Inspect: ParsableCommand {
             } else if input.json {
                 writeOut(try report.json())
             } else {
-                writeOut(report.textReport())
+                var text = report.textReport()
+                if roles.effectiveOwner != nil || !roles.map.isEmpty {
+                    text += roleMapText(try roles.roleMap(for: report.entries, plain: source.format == .plain))
+                }
+                writeOut(text)
             }
             return Exit.ok
         }

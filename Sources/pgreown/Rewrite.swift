@@ -1,6 +1,7 @@
 import ArgumentParser
 import DumpFormat
 import Ownership
+import Restore
 
 struct Rewrite: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,30 +33,37 @@ struct Rewrite: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the rewritten dump (- for stdout).", valueName: "OUT"))
     var output: String
 
-    @Option(name: .long, help: "Output format: custom.")
+    @Option(name: .long, help: "Output format: custom (archive input only) or plain (an SQL script for psql).")
     var format: OutputFormat = .custom
+
+    @Option(name: .customLong("target-version"),
+            help: ArgumentHelp("Plain output: the major version of the server the script is for; settings it does not know are left out (SET transaction_timeout below 17).", valueName: "N"))
+    var targetVersion: Int?
 
     @OptionGroup var roles: RoleOptions
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case custom }
+    @Option(name: .long, help: ArgumentHelp("Check the map against this server first (conninfo or URI); --missing-roles decides what a missing grantee means.", valueName: "CONNINFO"))
+    var target: String?
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case custom, plain }
 
     func run() throws {
         try runReporting {
             let source = try DumpSource.open(dump)
+            if format == .plain {
+                return try RewritePlain.run(self, source: source)
+            }
             guard let toc = try source.readTOC() else {
-                throw ValidationError("plain-format input can not be written as a custom archive yet")
+                throw ValidationError("a plain-format script can only be rewritten to plain output: add --format plain")
             }
-            let map = try roles.roleMap(for: toc.entries, requireOwner: true)
-            printError(roleMapText(map).trimmingCharacters(in: "\n"))
-            let ctx = RewriteContext(map: map, missingPolicy: roles.missingRoles)
-            var entries: [TOCEntry] = []
-            var findings: [RewriteFinding] = []
-            for e in toc.entries {
-                let r = try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: toc.standardConformingStrings)
-                entries.append(r.entry)
-                findings += r.findings
-            }
-            for f in findings { printError("  \(f)") }
+            guard roles.effectiveOwner != nil else { throw ValidationError("no owner role: give --owner ROLE or set DB_OWNER") }
+            let report = try OwnershipReport.build(entries: toc.entries, plain: false,
+                                                   standardConformingStrings: toc.standardConformingStrings,
+                                                   roles: roles, target: target)
+            try reportBeforeWriting(report)
+            let entries = report.audit.rewritten
+            let findings = report.audit.findings
+            let map = report.audit.map
             let out = try Output(path: output)
             do {
                 let writer = CustomArchiveWriter(output: out, header: toc.header, uncompressedData: source.format != .custom)
@@ -81,6 +89,21 @@ struct Rewrite: ParsableCommand {
             for w in source.warnings { printError("  warning: \(w)") }
             printError("pgreown: wrote \(output == "-" ? "stdout" : output): \(entries.count) entries, \(map.mapping.count) roles mapped, \(findings.count) findings.")
             return Exit.ok
+        }
+    }
+
+    /// Print the map, the findings and the preflight; refuse (exit 1) before writing anything
+    /// when the policy is not met.
+    func reportBeforeWriting(_ report: OwnershipReport) throws {
+        printError(roleMapText(report.audit.map).trimmingCharacters(in: "\n"))
+        for f in report.audit.findings { printError("  \(f)") }
+        if let p = report.preflight {
+            printError("preflight on \(p.server): login \(p.login), missing roles: \(p.missingRoles.isEmpty ? "none" : p.missingRoles.joined(separator: ", "))")
+        }
+        if !report.policyProblems.isEmpty {
+            for p in report.policyProblems { printError("  problem: \(p)") }
+            printError("pgreown: nothing written: \(report.policyProblems.count) problem(s); first: \(report.policyProblems[0])")
+            throw ExitCode(Exit.problems)
         }
     }
 }

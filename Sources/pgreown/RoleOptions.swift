@@ -39,14 +39,12 @@ struct RoleOptions: ParsableArguments {
         }
     }
 
-    /// The role map for these entries (DESIGN.md §3).
-    func roleMap(for entries: [TOCEntry], requireOwner: Bool) throws -> RoleMap {
-        let owner = effectiveOwner
-        if requireOwner && owner == nil {
-            throw ValidationError("no owner role: give --owner ROLE or set DB_OWNER")
-        }
-        return RoleMap(owner: owner.map { Array($0.utf8) }, explicit: try explicitPairs(),
-                       keepOwners: Set(keepOwner.map { Array($0.utf8) }), owners: RoleMap.owningRoles(of: entries))
+    /// The role map for these entries (DESIGN.md §3). Plain pseudo-entries get their owning
+    /// roles from their `ALTER … OWNER TO` statements.
+    func roleMap(for entries: [TOCEntry], plain: Bool) throws -> RoleMap {
+        let owners = plain ? RoleMap.owningRoles(ofPlain: entries) : RoleMap.owningRoles(of: entries)
+        return RoleMap(owner: effectiveOwner.map { Array($0.utf8) }, explicit: try explicitPairs(),
+                       keepOwners: Set(keepOwner.map { Array($0.utf8) }), owners: owners)
     }
 }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DumpFormat
 import Foundation
+import Ownership
+import Restore
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,21 +18,36 @@ struct Verify: ParsableCommand {
           plain      every COPY closed by \\.; \\restrict keys paired; the dump-complete trailer present
         Reports entries by type, tables with data, rows per table, large objects and bytes read.
 
-        Exit 0 when complete; 65 when the input is malformed or incomplete (the message names the \
-        byte offset or TOC entry); 1 when the structure is sound but a check fails (e.g. trailing bytes).
+        With --owner (or $DB_OWNER), also the ownership half: the role map, every object that would \
+        not end up owned by the owner (kept owners, object types pg_dump gives no owner), every role \
+        the rewritten dump names, and every statement naming a mapped role that pgreown does not \
+        rewrite. With --target, a preflight against that server: the owner role exists, the \
+        login can SET ROLE to it (SET privilege on 16+, membership before), every named role exists \
+        (else --missing-roles decides), third-party grantors are reachable, and which entries need \
+        a superuser. Nothing is written to the server.
+
+        Exit 0 when complete (and the ownership policy is met); 65 when the input is malformed or \
+        incomplete (the message names the byte offset or TOC entry); 1 when the structure is sound \
+        but a check fails (trailing bytes, a missing role under --missing-roles fail, an owner the \
+        login cannot become); 69 when --target cannot be reached.
 
         Examples:
           pgreown verify nightly.dump
           curl -s "$URL" | pgreown verify --json -
+          pgreown verify nightly.dump --owner app_owner --target "host=staging dbname=app user=deploy"
         """
     )
 
     @OptionGroup var input: DumpArgument
+    @OptionGroup var roles: RoleOptions
+    @Option(name: .long, help: ArgumentHelp("A server to check the ownership policy against (conninfo or URI; the password is never printed).", valueName: "CONNINFO"))
+    var target: String?
 
     func run() throws {
         try runReporting {
             let source = try DumpSource.open(input.dump)
-            let auditor = CompletenessAuditor(fileName: source.name, keepEntries: false)
+            let wantOwnership = roles.effectiveOwner != nil || target != nil
+            let auditor = CompletenessAuditor(fileName: source.name, keepEntries: wantOwnership)
             do {
                 try source.read(auditor)
             } catch let e as DumpError {
@@ -40,12 +57,20 @@ struct Verify: ParsableCommand {
                 }
                 throw e
             }
-            let problems = source.warnings.map { $0.description } + auditor.problems
+            var problems = source.warnings.map { $0.description } + auditor.problems
+            var ownership: OwnershipReport?
+            if wantOwnership {
+                let report = try OwnershipReport.build(entries: auditor.entries, plain: source.format == .plain,
+                                                       standardConformingStrings: true, roles: roles, target: target)
+                problems += report.policyProblems
+                ownership = report
+            }
             if input.json {
-                writeOut(try encodeJSON(VerifyJSON(auditor: auditor, source: source, complete: problems.isEmpty,
-                                                   problems: problems)))
+                var j = VerifyJSON(auditor: auditor, source: source, complete: problems.isEmpty, problems: problems)
+                j.ownership = ownership?.json
+                writeOut(try encodeJSON(j))
             } else {
-                writeOut(verifyText(auditor, source, problems))
+                writeOut(verifyText(auditor, source, problems, ownership: ownership?.text))
             }
             if problems.isEmpty {
                 printError("pgreown: \(source.name) is complete: \(auditor.entryCount) entries, \(auditor.tables.count) tables with data, \(auditor.largeObjects) large objects, \(auditor.totalBytes) bytes read.")
@@ -57,7 +82,7 @@ struct Verify: ParsableCommand {
     }
 }
 
-func verifyText(_ a: CompletenessAuditor, _ source: DumpSource, _ problems: [String]) -> String {
+func verifyText(_ a: CompletenessAuditor, _ source: DumpSource, _ problems: [String], ownership: String?) -> String {
     var s = "dump: \(source.name)\nformat: \(source.format.rawValue)\n"
     s += "entries: \(a.entryCount)\n"
     for (desc, n) in a.entriesByType.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
@@ -71,7 +96,8 @@ func verifyText(_ a: CompletenessAuditor, _ source: DumpSource, _ problems: [Str
     s += "large objects: \(a.largeObjects) (\(a.largeObjectBytes) bytes)\n"
     s += "data bytes decoded: \(a.dataBytes)\n"
     s += "bytes read: \(a.totalBytes)\n"
-    s += problems.isEmpty ? "complete: yes\n" : "complete: no\n" + problems.map { "  problem: \($0)\n" }.joined()
+    if let ownership { s += ownership }
+    s += problems.isEmpty ? "result: ok\n" : "result: \(problems.count) problem(s)\n" + problems.map { "  problem: \($0)\n" }.joined()
     return s
 }
 
@@ -88,6 +114,7 @@ struct VerifyJSON: Encodable {
     var largeObjectBytes: Int64
     var dataBytes: Int64
     var bytesRead: Int64
+    var ownership: OwnershipReport.JSON?
 
     init(auditor a: CompletenessAuditor, source: DumpSource, complete: Bool, problems: [String]) {
         dump = source.name

@@ -1022,26 +1022,3 @@ private func run(_ tool: String, _ args: [String], stdout: URL? = nil) throws ->
     #expect(arec.entries.count >= 1 && arec.entries.allSatisfy { $0.dumpId == 0 })
     #expect(str(arec.entries[0].defn ?? []).contains("CREATE ROLE"))
 }
-
-// MARK: - Throughput (PGREOWN_PLAIN_BENCH=/path/to/dump.sql; run with -c release)
-
-@Test(.enabled(if: ProcessInfo.processInfo.environment["PGREOWN_PLAIN_BENCH"] != nil))
-func plainReaderThroughputBenchmark() throws {
-    let path = ProcessInfo.processInfo.environment["PGREOWN_PLAIN_BENCH"] ?? ""
-    final class Counter: DumpVisitor {
-        var bytes = 0, lines = 0, entries = 0
-        func entry(_ entry: TOCEntry) throws { entries += 1 }
-        func data(_ b: UnsafeRawBufferPointer) throws {
-            bytes += b.count
-        }
-    }
-    for _ in 0..<3 {
-        let c = Counter()
-        let start = DispatchTime.now().uptimeNanoseconds
-        try PlainReader.open(path: path).read(c)
-        let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue ?? 0
-        print(String(format: "plain read: %.1f MB file, %.1f MB COPY data, %d entries in %.3f s = %.0f MB/s",
-                     size / 1e6, Double(c.bytes) / 1e6, c.entries, secs, size / 1e6 / secs))
-    }
-}

@@ -182,3 +182,29 @@ func rewrite(_ sql: String, _ map: RoleMap = sampleMap(), owner: String? = "dest
         #expect(f.owner == bytes("dest_owner"))
     }
 }
+
+@Suite struct MissingRoleTests {
+    @Test func policyListsLoseOnlyTheMissingRoles() throws {
+        let (a, fa) = try rewrite("CREATE POLICY p ON app.t TO reporting, ghost, \"Data Team\" USING (true);\n", missing: ["ghost"], policy: .drop)
+        #expect(a == "CREATE POLICY p ON app.t TO reporting, dest_owner USING (true);\n")
+        #expect(fa.count == 1)
+        let (b, fb) = try rewrite("CREATE POLICY p ON app.t TO ghost USING (true);\n", missing: ["ghost"], policy: .drop)
+        #expect(b == "")
+        #expect(fb.first?.detail.contains("policy left out") == true)
+    }
+
+    @Test func userMappingsAndRoleSettingsOfMissingRolesAreLeftOut() throws {
+        let (u, _) = try rewrite("CREATE USER MAPPING FOR ghost SERVER s;\nCREATE USER MAPPING FOR reporting SERVER s;\n", missing: ["ghost"], policy: .drop)
+        #expect(u == "CREATE USER MAPPING FOR reporting SERVER s;\n")
+        let (r, _) = try rewrite("ALTER ROLE ghost IN DATABASE app SET work_mem TO '1MB';\n", missing: ["ghost"], policy: .drop)
+        #expect(r == "")
+    }
+
+    @Test func setRoleIsClassifiedSoRewritesAreIdempotent() throws {
+        let once = try rewrite("SET SESSION AUTHORIZATION grantor_role;\nGRANT SELECT ON TABLE t TO auditor;\nRESET SESSION AUTHORIZATION;\n").0
+        let twice = try rewrite(once).0
+        #expect(once == twice)
+        let mapped = try rewrite("SET ROLE old_x;\n").0
+        #expect(mapped == "SET ROLE \"New X\";\n")
+    }
+}

@@ -1,0 +1,91 @@
+import DumpFormat
+import Ownership
+
+/// What a target server says about a planned restore (DESIGN.md §5 step 1), before anything
+/// is written: the owner role exists and the login can become it, every role the rewritten
+/// dump names exists, and which entries need a superuser.
+public struct PreflightReport: Sendable {
+    public var server: String
+    public var serverVersion: Int
+    public var login: String
+    public var loginIsSuperuser: Bool
+    public var owner: String
+    public var ownerExists: Bool
+    /// `pg_has_role(login, owner, 'SET')` on 16+, `'MEMBER'` before (superusers always can).
+    public var loginCanSetRoleOwner: Bool
+    /// Roles the rewritten dump names that the server lacks, sorted.
+    public var missingRoles: [String]
+    /// Third-party grantors the login cannot SET ROLE to (their grant blocks would fail).
+    public var unreachableGrantors: [String]
+    /// Entries only a superuser can restore, when the login is not one.
+    public var superuserOnly: [String]
+
+    /// Problems that stop a restore whatever the policy.
+    public var blockingProblems: [String] {
+        var p: [String] = []
+        if !ownerExists { p.append("owner role \(owner) does not exist on \(server)") }
+        else if !loginCanSetRoleOwner { p.append("login \(login) cannot SET ROLE \(owner) on \(server) (grant it: GRANT \(Identifier.quote(owner)) TO \(Identifier.quote(login)))") }
+        for g in unreachableGrantors {
+            p.append("login \(login) cannot SET ROLE \(g), the grantor of some grants (grant membership, or use --map \(g)=\(owner))")
+        }
+        for e in superuserOnly { p.append("\(e) needs a superuser; \(login) is not one") }
+        return p
+    }
+}
+
+public enum Preflight {
+    /// Entries that only a superuser can restore.
+    public static func needsSuperuser(_ e: TOCEntry) -> Bool {
+        switch e.desc {
+        case "EVENT TRIGGER", "FOREIGN DATA WRAPPER":
+            return true
+        case "PROCEDURAL LANGUAGE":
+            // CREATE [OR REPLACE] TRUSTED PROCEDURAL LANGUAGE can be created by database owners.
+            guard let d = e.defn else { return true }
+            return !containsWord(d, "TRUSTED")
+        case "FUNCTION", "PROCEDURE":
+            guard let d = e.defn, let stmt = try? SQLStatement.split(d).first(where: { $0.kind == .statement }) else { return false }
+            let sig = stmt.significantTokens
+            for (i, t) in sig.enumerated() where stmt.isKeyword(t, "LANGUAGE") && i + 1 < sig.count {
+                if let lang = SQLLexer.identifierName(stmt.bytes, sig[i + 1]), lang == Array("c".utf8) || lang == Array("internal".utf8) {
+                    return true
+                }
+            }
+            return false
+        default:
+            return false
+        }
+    }
+
+    static func containsWord(_ sql: [UInt8], _ word: StaticString) -> Bool {
+        guard let stmt = try? SQLStatement.split(sql).first(where: { $0.kind == .statement }) else { return false }
+        return stmt.significantTokens.prefix(6).contains { stmt.isKeyword($0, word) }
+    }
+
+    /// Ask the server. `namedRoles`: every role the rewritten dump names (owners and SQL);
+    /// `grantors`: third-party grantors whose blocks become SET ROLE.
+    public static func run(_ conn: Connection, owner: String, namedRoles: Set<String>, grantors: Set<String>,
+                           entries: [TOCEntry]) throws -> PreflightReport {
+        let who = try conn.query("SELECT current_user::text, rolsuper::text FROM pg_roles WHERE rolname = current_user")
+        let login = who.first?[0] ?? "?"
+        let isSuper = who.first?[1] == "true"
+        let existing = Set(try conn.query("SELECT rolname::text FROM pg_roles").compactMap { $0[0] })
+        let ownerExists = existing.contains(owner)
+        let setPrivilege = conn.serverVersion >= 160000 ? "SET" : "MEMBER"
+        func canSet(_ role: String) throws -> Bool {
+            if isSuper { return true }
+            guard existing.contains(role) else { return false }
+            return try conn.query("SELECT pg_has_role(current_user, $1, '\(setPrivilege)')::text", [role]).first?[0] == "true"
+        }
+        let canSetOwner = ownerExists ? try canSet(owner) : false
+        let missing = namedRoles.filter { $0 != owner && !existing.contains($0) && !RoleMap.isNeverMapped(Array($0.utf8)) }.sorted()
+        var unreachable: [String] = []
+        for g in grantors.sorted() where existing.contains(g) { if !(try canSet(g)) { unreachable.append(g) } }
+        let superOnly = isSuper ? [] : entries.filter(needsSuperuser).map(\.label)
+        let version = try conn.query("SHOW server_version").first?[0] ?? "?"
+        return PreflightReport(server: "\(conn.displayName) (PostgreSQL \(version))", serverVersion: conn.serverVersion,
+                               login: login, loginIsSuperuser: isSuper, owner: owner, ownerExists: ownerExists,
+                               loginCanSetRoleOwner: canSetOwner, missingRoles: missing, unreachableGrantors: unreachable,
+                               superuserOnly: superOnly)
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import DumpFormat
+import Ownership
+import Restore
+
+/// The ownership half of verify: the audit, and with --target the preflight and the
+/// --missing-roles policy.
+struct OwnershipReport {
+    var audit: OwnershipAudit
+    var preflight: PreflightReport?
+    var policy: MissingRolesPolicy
+    /// Problems that make verify exit 1.
+    var policyProblems: [String] = []
+
+    static func build(entries: [TOCEntry], plain: Bool, standardConformingStrings: Bool, roles: RoleOptions,
+                      target: String?) throws -> OwnershipReport {
+        guard let owner = roles.effectiveOwner else {
+            throw ValidationError("--target needs an owner role: give --owner ROLE or set DB_OWNER")
+        }
+        let map = try roles.roleMap(for: entries, plain: plain)
+        var ctx = RewriteContext(map: map, missingPolicy: roles.missingRoles)
+        var audit = try OwnershipAudit.run(entries: entries, context: ctx, standardConformingStrings: standardConformingStrings, plain: plain)
+        var report = OwnershipReport(audit: audit, preflight: nil, policy: roles.missingRoles)
+        guard let target else { return report }
+        let conn: Connection
+        do { conn = try Connection(conninfo: target) } catch let e as ServerError {
+            printError("pgreown: \(e.description)")
+            throw ExitCode(Exit.unavailable)
+        }
+        let pre = try Preflight.run(conn, owner: owner, namedRoles: Set(audit.namedRoles.keys).union([owner]),
+                                    grantors: audit.grantors, entries: entries)
+        report.preflight = pre
+        report.policyProblems += pre.blockingProblems
+        if !pre.missingRoles.isEmpty {
+            switch roles.missingRoles {
+            case .fail:
+                report.policyProblems.append("roles missing on the target: \(pre.missingRoles.joined(separator: ", ")) (--missing-roles fail; use drop to leave their grants out)")
+            case .drop:
+                ctx.missingRoles = Set(pre.missingRoles.map { Array($0.utf8) })
+                audit = try OwnershipAudit.run(entries: entries, context: ctx, standardConformingStrings: standardConformingStrings, plain: plain)
+                report.audit = audit
+            case .keep:
+                break
+            }
+        }
+        return report
+    }
+
+    var text: String {
+        var s = "ownership:\n"
+        s += roleMapText(audit.map).split(separator: "\n").map { "  \($0)\n" }.joined()
+        s += "  objects not owned by \(audit.map.owner.map { DumpFormat.text($0) } ?? "-") after the rewrite: \(audit.notOwned.count)\n"
+        for n in audit.notOwned { s += "    \(n.entry): \(n.owner) (\(n.reason))\n" }
+        s += "  roles the rewritten dump names:\n"
+        for (r, n) in audit.namedRoles.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            let missing = preflight?.missingRoles.contains(r) == true ? "  MISSING on target" : ""
+            s += "    \(pad(r, 32)) \(n)\(missing)\n"
+        }
+        let unclassified = audit.findings.filter { $0.kind == .unclassified }
+        s += "  statements naming a mapped role that pgreown does not rewrite: \(unclassified.count)\n"
+        for f in unclassified { s += "    \(f.entry): \(f.detail)\n" }
+        for f in audit.findings where f.kind == .droppedGrant { s += "  dropped: \(f.entry): \(f.detail)\n" }
+        if let p = preflight {
+            s += "preflight on \(p.server):\n"
+            s += "  login \(p.login)\(p.loginIsSuperuser ? " (superuser)" : "")\n"
+            s += "  owner role \(p.owner): \(p.ownerExists ? "exists" : "MISSING")\(p.ownerExists ? (p.loginCanSetRoleOwner ? ", login can SET ROLE to it" : ", login CANNOT SET ROLE to it") : "")\n"
+            s += "  missing roles: \(p.missingRoles.isEmpty ? "none" : p.missingRoles.joined(separator: ", ")) (--missing-roles \(policy.rawValue))\n"
+            if !p.unreachableGrantors.isEmpty { s += "  grantors the login cannot SET ROLE to: \(p.unreachableGrantors.joined(separator: ", "))\n" }
+            if !p.superuserOnly.isEmpty { s += "  entries needing a superuser: \(p.superuserOnly.joined(separator: "; "))\n" }
+        }
+        return s
+    }
+
+    struct JSON: Encodable {
+        struct NotOwnedJ: Encodable { var entry: String; var owner: String; var reason: String }
+        struct PreflightJ: Encodable {
+            var server: String, login: String, loginIsSuperuser: Bool, owner: String, ownerExists: Bool
+            var loginCanSetRoleOwner: Bool, missingRoles: [String], unreachableGrantors: [String], superuserOnly: [String]
+        }
+        var owner: String?
+        var roleMap: [String]
+        var notOwned: [NotOwnedJ]
+        var namedRoles: [String: Int]
+        var unclassified: [String]
+        var droppedGrants: [String]
+        var missingRolesPolicy: String
+        var preflight: PreflightJ?
+        var policyProblems: [String]
+    }
+
+    var json: JSON {
+        JSON(owner: audit.map.owner.map { DumpFormat.text($0) }, roleMap: audit.map.lines,
+             notOwned: audit.notOwned.map { .init(entry: $0.entry, owner: $0.owner, reason: $0.reason) },
+             namedRoles: audit.namedRoles,
+             unclassified: audit.findings.filter { $0.kind == .unclassified }.map(\.description),
+             droppedGrants: audit.findings.filter { $0.kind == .droppedGrant }.map(\.description),
+             missingRolesPolicy: policy.rawValue,
+             preflight: preflight.map { p in
+                 .init(server: p.server, login: p.login, loginIsSuperuser: p.loginIsSuperuser, owner: p.owner,
+                       ownerExists: p.ownerExists, loginCanSetRoleOwner: p.loginCanSetRoleOwner, missingRoles: p.missingRoles,
+                       unreachableGrantors: p.unreachableGrantors, superuserOnly: p.superuserOnly)
+             },
+             policyProblems: policyProblems)
+    }
+}
