@@ -14,10 +14,13 @@ public final class Output {
     public private(set) var position: Int64 = 0
     public let isSeekable: Bool
     private var closed = false
+    /// fsync before the rename (pg_dump does by default; `--no-sync` turns it off).
+    public var sync = true
 
     /// `path` "-" is stdout.
-    public init(path: String) throws {
+    public init(path: String, sync: Bool = true) throws {
         self.path = path
+        self.sync = sync
         if path == "-" {
             fd = 1
             tempPath = nil
@@ -82,7 +85,7 @@ public final class Output {
         try flush()
         closed = true
         guard let tempPath else { return }
-        if fsync(fd) != 0 {
+        if sync && fsync(fd) != 0 {
             let e = String(cString: strerror(errno)); close(fd); unlink(tempPath)
             throw DumpError(.io, file: path, "fsync failed: \(e)")
         }

@@ -40,6 +40,9 @@ struct Rewrite: ParsableCommand {
             help: ArgumentHelp("Plain output: the major version of the server the script is for; settings it does not know are left out (SET transaction_timeout below 17).", valueName: "N"))
     var targetVersion: Int?
 
+    @Flag(name: .customLong("no-sync"), help: "Do not fsync the output before renaming it into place (as pg_dump --no-sync).")
+    var noSync = false
+
     @OptionGroup var roles: RoleOptions
 
     @Option(name: .long, help: ArgumentHelp("Check the map against this server first (conninfo or URI); --missing-roles decides what a missing grantee means.", valueName: "CONNINFO"))
@@ -64,7 +67,7 @@ struct Rewrite: ParsableCommand {
             let entries = report.audit.rewritten
             let findings = report.audit.findings
             let map = report.audit.map
-            let out = try Output(path: output)
+            let out = try Output(path: output, sync: !noSync)
             do {
                 let writer = CustomArchiveWriter(output: out, header: toc.header, uncompressedData: source.format != .custom)
                 if source.format == .custom {
