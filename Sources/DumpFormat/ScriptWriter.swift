@@ -1,0 +1,695 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The SQL script `pg_restore -f -` prints for an archive (custom, directory or tar), byte for
+/// byte, as the pg_restore of the archive's pg_dump major version prints it with default options
+/// (no `--create`, `--no-owner`, `-v`, …). It prints what it is given: the role policy lives in
+/// Ownership, whose rewritten entries are passed in.
+///
+/// Use: `DumpSource.read(writer, data: true)`. The header and the entries come first (archives
+/// announce every entry before the first data item); data is streamed as it arrives, in TOC
+/// order, while the main pass is printed. After the input ends, the ACL and post-ACL passes
+/// and the trailer follow (`pg_backup_archiver.c` RestoreArchive / restore_toc_entry /
+/// _printTocEntry, `pg_backup_db.c` IssueCommandPerBlob / IssueACLPerBlob).
+///
+/// What is emulated per pg_restore version (see `Version`):
+/// - `\restrict KEY` / `\unrestrict KEY` (15.14+, 16.10+, 17.6+, 18.0+; 13.22+, 14.19+);
+/// - `SET transaction_timeout = 0;` (17+; left out when `targetServerMajor` < 17);
+/// - `SET escape_string_warning = off;` when the archive's strings are not standard (≤ 18);
+/// - `SET default_with_oids` before tables (≤ 11), `SET default_table_access_method` (12+),
+///   partitioned tables' `ALTER TABLE … SET ACCESS METHOD` after their definition (17+);
+/// - `ALTER TABLE` for views, sequences and materialized views (≤ 15) or their own `ALTER VIEW`,
+///   `ALTER SEQUENCE`, `ALTER MATERIALIZED VIEW` (16+);
+/// - BLOB METADATA expanded per OID, `LARGE OBJECTS a..b` ACLs replayed per OID (17+);
+/// - statistics entries (`-- Statistics for Name:`, post-data ones in the post-ACL pass, 18+);
+/// - identifier quoting with that version's keyword list;
+/// - the restore passes: event triggers (and their comments; security labels from the
+///   November 2025 minor releases on) and materialized-view data after the ACLs.
+public final class ScriptWriter: DumpVisitor {
+    public struct Options: Sendable {
+        /// The `\restrict` key (63 characters of [A-Za-z0-9]); nil: a random one per run.
+        public var restrictKey: String?
+        /// Major version of the server the script is for: below 17, `SET transaction_timeout`
+        /// (which older servers reject) is left out.
+        public var targetServerMajor: Int?
+        /// The pg_restore to emulate; nil: the archive's pg_dump version (header).
+        public var pgRestoreVersion: Version?
+
+        public init(restrictKey: String? = nil, targetServerMajor: Int? = nil, pgRestoreVersion: Version? = nil) {
+            self.restrictKey = restrictKey
+            self.targetServerMajor = targetServerMajor
+            self.pgRestoreVersion = pgRestoreVersion
+        }
+    }
+
+    /// A PostgreSQL version as pg_dump writes it ("17.10", "15.18 (Debian …)", "18beta1",
+    /// "19devel", "9.6.24"), and what its pg_restore prints.
+    public struct Version: Sendable, Equatable, CustomStringConvertible {
+        public enum Stage: Sendable, Equatable { case devel, beta(Int), rc(Int), release }
+        public var major: Int
+        /// The minor release (0 for pre-releases; 9.6.24 → major 9, minor 6).
+        public var minor: Int
+        public var stage: Stage
+
+        public init(major: Int, minor: Int = 0, stage: Stage = .release) {
+            self.major = major; self.minor = minor; self.stage = stage
+        }
+
+        public static func parse<C: Collection>(_ bytes: C) -> Version? where C.Element == UInt8 {
+            var it = Array(bytes)[...]
+            func number() -> Int? {
+                var v = 0, n = 0
+                while let c = it.first, c >= 0x30 && c <= 0x39, n < 9 { v = v * 10 + Int(c - 0x30); n += 1; it.removeFirst() }
+                return n > 0 ? v : nil
+            }
+            guard let major = number() else { return nil }
+            if it.starts(with: "devel".utf8) { return Version(major: major, stage: .devel) }
+            if it.starts(with: "beta".utf8) { it.removeFirst(4); return Version(major: major, stage: .beta(number() ?? 1)) }
+            if it.starts(with: "rc".utf8) { it.removeFirst(2); return Version(major: major, stage: .rc(number() ?? 1)) }
+            var minor = 0
+            if it.first == 0x2e { it.removeFirst(); minor = number() ?? 0 }
+            return Version(major: major, minor: minor)
+        }
+
+        public var description: String {
+            switch stage {
+            case .release: return "\(major).\(minor)"
+            case .devel: return "\(major)devel"
+            case .beta(let n): return "\(major)beta\(n)"
+            case .rc(let n): return "\(major)rc\(n)"
+            }
+        }
+
+        var isRelease: Bool { stage == .release }
+
+        /// True from release `major.minor` of that major on (pre-releases count as before .0),
+        /// and for every later major.
+        func since(_ minors: [Int: Int], laterMajorsFrom: Int) -> Bool {
+            if major >= laterMajorsFrom { return true }
+            guard let m = minors[major] else { return false }
+            return isRelease && minor >= m
+        }
+
+        /// `\restrict` / `\unrestrict` (CVE-2025-8714, 71ea0d6795, August 2025 minor releases).
+        public var restrictsMetaCommands: Bool {
+            if major == 18 { if case .rc = stage { return true } }
+            return since([13: 22, 14: 19, 15: 14, 16: 10, 17: 6, 18: 0], laterMajorsFrom: 19)
+        }
+        /// `SET transaction_timeout = 0;` in the fixed SET block (51efe38cb9).
+        public var setsTransactionTimeout: Bool { major >= 17 }
+        /// `SET escape_string_warning = off;` for archives whose strings are not standard (gone in 19).
+        var setsEscapeStringWarning: Bool { major <= 18 }
+        /// `SET default_with_oids` before tables (WITH OIDS went away in 12).
+        var setsWithOids: Bool { major <= 11 }
+        /// `SET default_table_access_method` (12+).
+        var setsTableAccessMethod: Bool { major >= 12 }
+        /// Partitioned tables get `ALTER TABLE … SET ACCESS METHOD` instead (17+, f46bee346c).
+        var altersPartitionedTableAccessMethod: Bool { major >= 17 }
+        /// ALTER TABLE for views, sequences and matviews (≤ 15; 3655b46aa0 in 16).
+        var altersViewsAsTables: Bool { major <= 15 }
+        /// BLOB METADATA and LARGE OBJECTS ACL expansion (17+).
+        var expandsBlobMetadata: Bool { major >= 17 }
+        /// STATISTICS DATA entries (18+).
+        var restoresStatistics: Bool { major >= 18 }
+        /// Event triggers and their comments after the ACLs (8728b2c703/a9d70c1087, May 2020 minors).
+        var eventTriggersAfterACLs: Bool { since([10: 13, 11: 8, 12: 3], laterMajorsFrom: 13) }
+        /// Security labels on event triggers after the ACLs (8e5b92928d, November 2025 minors).
+        var eventTriggerLabelsAfterACLs: Bool { since([13: 23, 14: 20, 15: 15, 16: 11, 17: 7, 18: 1], laterMajorsFrom: 19) }
+        /// TABLE DATA defns "-- load via partition root …" are not schema (bc8cd50fef, May 2023 minors).
+        var skipsLoadViaPartitionRootComments: Bool { since([11: 20, 12: 15, 13: 11, 14: 8, 15: 3], laterMajorsFrom: 16) }
+        /// Non-unreserved keywords of this version's parser (fmtId quotes them).
+        var keywords: Set<[UInt8]> {
+            if major >= 19 { return Keywords.v19 }
+            if major >= 17 { return Keywords.v17 }
+            if major == 16 { return Keywords.v16 }
+            if major >= 13 { return Keywords.v13 }
+            return Keywords.base
+        }
+    }
+
+    private let output: Output
+    private var options: Options
+    /// The input's name, for error messages.
+    public var inputName: String
+    private let given: [TOCEntry]?
+    private var collected: [TOCEntry] = []
+    private var archiveHeader: ArchiveHeader?
+
+    // Fixed once the first data item or the end arrives.
+    private var entries: [TOCEntry] = []
+    private var position: [Int: Int] = [:]
+    private var reqs: [UInt8] = []
+    private var passes: [UInt8] = []
+    private var version = Version(major: 17, minor: 0)
+    private var keywords: Set<[UInt8]> = Keywords.v17
+    private var started = false
+    private var mainNext = 0
+    private var searchPath: [UInt8]?
+    private var stdStrings = false
+    private var encoding: [UInt8] = Array("SQL_ASCII".utf8)
+
+    // Context SETs already issued (pg_restore's currSchema, currTablespace, currTableAm, currWithOids).
+    private var currSchema: [UInt8]?
+    private var currTablespace: [UInt8]?
+    private var currTableAm: [UInt8]?
+    private var currWithOids: Bool?
+
+    // The data item being printed.
+    private enum DataMode { case none, copy, blobs, swallow }
+    private var dataMode = DataMode.none
+    private var dataIndex = -1
+    private var loBuffer: UnsafeMutableRawBufferPointer
+    private var loUsed = 0
+    private var scratch: [UInt8] = []
+
+    static let reqSchema: UInt8 = 1, reqData: UInt8 = 2, reqStats: UInt8 = 4
+    static let passMain: UInt8 = 0, passACL: UInt8 = 1, passPostACL: UInt8 = 2
+    /// pg_restore's large-object write buffer (LOBBUFSIZE): lowrite calls carry at most this much.
+    public static let largeObjectChunk = 16384
+
+    /// The key actually used (generated when none was given), once the script has started.
+    public var restrictKey: String? { options.restrictKey }
+    /// The pg_restore version emulated (known after the header).
+    public var emulatedVersion: Version { version }
+
+    /// - Parameters:
+    ///   - entries: the (rewritten) TOC entries to print, in archive order; the `entry` events of
+    ///     the source are then ignored (data events are matched by dumpId). nil: use the events'.
+    public init(output: Output, entries: [TOCEntry]? = nil, options: Options = Options(), inputName: String = "archive") {
+        self.output = output
+        self.inputName = inputName
+        self.given = entries
+        self.options = options
+        self.loBuffer = .allocate(byteCount: Self.largeObjectChunk, alignment: 16)
+        scratch.reserveCapacity(2 * Self.largeObjectChunk + 64)
+    }
+
+    deinit { loBuffer.deallocate() }
+
+    /// 63 random characters of [A-Za-z0-9], as pg_dump's generate_restrict_key.
+    public static func randomRestrictKey() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var g = SystemRandomNumberGenerator()
+        return String(decoding: (0..<63).map { _ in alphabet[Int(g.next(upperBound: UInt64(alphabet.count)))] }, as: UTF8.self)
+    }
+
+    // MARK: - Events
+
+    public func header(_ header: ArchiveHeader, format: DumpFormatKind) throws {
+        archiveHeader = header
+    }
+
+    public func entry(_ entry: TOCEntry) throws {
+        if given == nil { collected.append(entry) }
+    }
+
+    public func beginData(_ entry: TOCEntry) throws {
+        try start()
+        guard let i = position[entry.dumpId], expectsData(i) else {
+            dataMode = .swallow
+            return
+        }
+        if i < mainNext {
+            throw DumpError(.malformed, file: inputName, entry: entry.label,
+                            "data of this entry comes after that of a later entry; a plain script is written in TOC order and pgreown cannot reorder an archive's data")
+        }
+        try printMain(upTo: i)
+        try printPreamble(i)
+        dataIndex = i
+        if isBlobs(entries[i]) {
+            dataMode = .blobs
+            try put("BEGIN;\n\n")
+        } else {
+            dataMode = .copy
+        }
+    }
+
+    public func data(_ bytes: UnsafeRawBufferPointer) throws {
+        switch dataMode {
+        case .copy: try output.write(bytes)
+        case .blobs: try bufferLargeObject(bytes)
+        case .swallow, .none: break
+        }
+    }
+
+    public func beginLargeObject(oid: UInt32) throws {
+        guard dataMode == .blobs else { return }
+        loUsed = 0
+        try put("SELECT pg_catalog.lo_open('\(oid)', 131072);\n")
+    }
+
+    public func endLargeObject(oid: UInt32) throws {
+        guard dataMode == .blobs else { return }
+        if loUsed > 0 { try flushLargeObject() }
+        try put("SELECT pg_catalog.lo_close(0);\n\n")
+    }
+
+    public func endData(_ entry: TOCEntry) throws {
+        defer { dataMode = .none }
+        guard dataMode == .copy || dataMode == .blobs else { return }
+        if dataMode == .blobs { try put("COMMIT;\n\n") }
+        try printPostamble(dataIndex)
+        mainNext = dataIndex + 1
+    }
+
+    public func finish(totalBytes: Int64) throws {
+        try start()
+        try printMain(upTo: entries.count)
+        for pass in [Self.passACL, Self.passPostACL] {
+            for i in entries.indices where passes[i] == pass && reqs[i] != 0 {
+                try printEntry(i)
+            }
+        }
+        try put("--\n-- PostgreSQL database dump complete\n--\n\n")
+        if let key = options.restrictKey, version.restrictsMetaCommands {
+            try put("\\unrestrict \(key)\n\n")
+        }
+    }
+
+    // MARK: - Setup and prelude
+
+    private func start() throws {
+        guard !started else { return }
+        started = true
+        entries = given ?? collected
+        collected = []
+        position.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() { position[e.dumpId] = i }
+        if let v = options.pgRestoreVersion {
+            version = v
+        } else if let raw = archiveHeader?.pgDumpVersion, let v = Version.parse(raw) {
+            version = v
+        }
+        keywords = version.keywords
+        if version.restrictsMetaCommands && options.restrictKey == nil { options.restrictKey = Self.randomRestrictKey() }
+
+        for e in entries {
+            switch e.desc {
+            case "ENCODING":
+                if let d = e.defn, let v = parseQuotedSetting(d) { encoding = Array(v.utf8) }
+            case "STDSTRINGS":
+                stdStrings = e.defn.map { $0.firstRange(of: Array("'on'".utf8)) != nil } ?? false
+            case "SEARCHPATH":
+                searchPath = e.defn ?? []
+            default:
+                break
+            }
+        }
+        var section = Section.preData
+        reqs = []
+        passes = []
+        reqs.reserveCapacity(entries.count)
+        passes.reserveCapacity(entries.count)
+        for e in entries {
+            if e.section != .none { section = e.section }
+            reqs.append(required(e, section))
+            passes.append(restorePass(e))
+        }
+
+        try put("--\n-- PostgreSQL database dump\n--\n\n")
+        if let key = options.restrictKey, version.restrictsMetaCommands { try put("\\restrict \(key)\n\n") }
+        if let v = archiveHeader?.serverVersion { try put("-- Dumped from database version "); try output.write(v); try put("\n") }
+        if let v = archiveHeader?.pgDumpVersion { try put("-- Dumped by pg_dump version "); try output.write(v); try put("\n") }
+        try put("\n")
+        try put("SET statement_timeout = 0;\nSET lock_timeout = 0;\nSET idle_in_transaction_session_timeout = 0;\n")
+        if version.setsTransactionTimeout && (options.targetServerMajor ?? 99) >= 17 {
+            try put("SET transaction_timeout = 0;\n")
+        }
+        try put("SET client_encoding = '"); try output.write(encoding); try put("';\n")
+        try put("SET standard_conforming_strings = \(stdStrings ? "on" : "off");\n")
+        if let sp = searchPath { try output.write(sp) }
+        try put("SET check_function_bodies = false;\nSET xmloption = content;\nSET client_min_messages = warning;\n")
+        if !stdStrings && version.setsEscapeStringWarning { try put("SET escape_string_warning = off;\n") }
+        try put("SET row_security = off;\n\n")
+    }
+
+    /// pg_restore's _tocEntryRequired with default options: which parts of an entry print.
+    private func required(_ e: TOCEntry, _ section: Section) -> UInt8 {
+        var res = Self.reqSchema | Self.reqData
+        switch e.desc {
+        case "ENCODING", "STDSTRINGS", "SEARCHPATH", "DATABASE", "DATABASE PROPERTIES":
+            return 0
+        case "STATISTICS DATA" where version.restoresStatistics:
+            res = Self.reqStats
+        default:
+            break
+        }
+        if ["ACL", "COMMENT", "SECURITY LABEL", "STATISTICS DATA"].contains(e.desc),
+           (e.tag ?? []).starts(with: "DATABASE ".utf8) {
+            return 0   // restored only with --create
+        }
+        if !e.hadDumper {
+            let lo = (e.tag ?? []).starts(with: (version.expandsBlobMetadata ? "LARGE OBJECT" : "LARGE OBJECT ").utf8)
+            let dataLike = e.desc == "SEQUENCE SET" || e.desc == "BLOB" || e.desc == "BLOB METADATA"
+                || (lo && (e.desc == "ACL" || e.desc == "COMMENT" || e.desc == "SECURITY LABEL"))
+            res &= dataLike ? Self.reqData : ~Self.reqData
+        }
+        let defn = e.defn ?? []
+        if defn.isEmpty || (version.skipsLoadViaPartitionRootComments && defn.starts(with: "-- load via partition root ".utf8)) {
+            res &= ~Self.reqSchema
+        }
+        _ = section   // every section is restored by default
+        return res
+    }
+
+    /// pg_restore's _tocEntryRestorePass.
+    private func restorePass(_ e: TOCEntry) -> UInt8 {
+        switch e.desc {
+        case "ACL", "ACL LANGUAGE", "DEFAULT ACL":
+            return Self.passACL
+        case "MATERIALIZED VIEW DATA":
+            return Self.passPostACL
+        case "EVENT TRIGGER":
+            return version.eventTriggersAfterACLs ? Self.passPostACL : Self.passMain
+        case "COMMENT" where version.eventTriggersAfterACLs,
+             "SECURITY LABEL" where version.eventTriggerLabelsAfterACLs:
+            return (e.tag ?? []).starts(with: "EVENT TRIGGER ".utf8) ? Self.passPostACL : Self.passMain
+        case "STATISTICS DATA" where version.restoresStatistics:
+            return e.section == .postData ? Self.passPostACL : Self.passMain
+        default:
+            return Self.passMain
+        }
+    }
+
+    private func isBlobs(_ e: TOCEntry) -> Bool { e.desc == "BLOBS" || e.desc == "BLOB COMMENTS" }
+
+    private func expectsData(_ i: Int) -> Bool {
+        let e = entries[i]
+        return passes[i] == Self.passMain && reqs[i] & Self.reqData != 0 && e.hadDumper && e.hasData
+    }
+
+    // MARK: - Entries
+
+    /// Print the main pass up to (not including) entry `limit`.
+    private func printMain(upTo limit: Int) throws {
+        while mainNext < limit {
+            let i = mainNext
+            if passes[i] == Self.passMain && reqs[i] != 0 {
+                if expectsData(i) {
+                    throw DumpError(.truncated, file: inputName, entry: entries[i].label, "the archive holds no data for this entry where the TOC says it has some")
+                }
+                try printEntry(i)
+            }
+            mainNext += 1
+        }
+    }
+
+    /// restore_toc_entry for an entry whose data (if any) is not streamed.
+    private func printEntry(_ i: Int) throws {
+        try printPreamble(i)
+        try printPostamble(i)
+    }
+
+    /// The schema part, and the data part up to where the data itself goes.
+    private func printPreamble(_ i: Int) throws {
+        let e = entries[i]
+        let r = reqs[i]
+        if r & Self.reqSchema != 0 { try printTocEntry(e, prefix: "") }
+        if r & Self.reqData != 0 {
+            if e.hadDumper {
+                try printTocEntry(e, prefix: "Data for ")
+                if isBlobs(e) {
+                    try selectOutputSchema(Array("pg_catalog".utf8))
+                } else {
+                    try selectOutputSchema(e.namespace)
+                    if let copy = e.copyStmt, !copy.isEmpty { try output.write(copy) }
+                }
+            } else if r & Self.reqSchema == 0 {
+                try printTocEntry(e, prefix: "")
+            }
+        }
+    }
+
+    private func printPostamble(_ i: Int) throws {
+        if reqs[i] & Self.reqStats != 0 { try printTocEntry(entries[i], prefix: "Statistics for ") }
+    }
+
+    /// _printTocEntry.
+    private func printTocEntry(_ e: TOCEntry, prefix: String) throws {
+        let partitioned = version.altersPartitionedTableAccessMethod && e.relkind == 0x70   // 'p'
+        try selectOutputSchema(e.namespace)
+        try selectTablespace(e.tablespace)
+        if version.setsWithOids && e.desc == "TABLE" {
+            let withOids = e.withOids == Array("true".utf8)
+            if currWithOids != withOids {
+                try put("SET default_with_oids = \(withOids ? "true" : "false");\n\n")
+                currWithOids = withOids
+            }
+        }
+        if version.setsTableAccessMethod && !partitioned { try selectTableAccessMethod(e.tableam) }
+
+        var h: [UInt8] = Array("--\n-- \(prefix)Name: ".utf8)
+        h += sanitized(e.tag, hyphen: false)
+        h += Array("; Type: \(e.desc); Schema: ".utf8)
+        h += sanitized(e.namespace, hyphen: true)
+        h += Array("; Owner: ".utf8)
+        h += sanitized(e.owner, hyphen: true)
+        if let ts = e.tablespace, !ts.isEmpty {
+            h += Array("; Tablespace: ".utf8)
+            h += sanitized(ts, hyphen: false)
+        }
+        h += Array("\n--\n\n".utf8)
+        try output.write(h)
+
+        let defn = e.defn ?? []
+        if version.expandsBlobMetadata && e.desc == "BLOB METADATA" {
+            try issueCommandPerBlob(e, Array("SELECT pg_catalog.lo_create('".utf8), Array("')".utf8))
+        } else if version.expandsBlobMetadata && e.desc == "ACL" && (e.tag ?? []).starts(with: "LARGE OBJECTS".utf8) {
+            try issueACLPerBlob(e)
+        } else if !defn.isEmpty {
+            try output.write(defn)
+            try put("\n\n")
+        }
+
+        if let owner = e.owner, !owner.isEmpty, let drop = e.dropStmt, !drop.isEmpty {
+            if version.expandsBlobMetadata && e.desc == "BLOB METADATA" {
+                try issueCommandPerBlob(e, Array("ALTER LARGE OBJECT ".utf8), Array(" OWNER TO ".utf8) + fmtId(owner))
+            } else if let what = objectDescription(e) {
+                try output.write(Array("ALTER ".utf8) + what + Array(" OWNER TO ".utf8) + fmtId(owner) + Array(";\n\n".utf8))
+            }
+        }
+        if partitioned, let am = e.tableam {
+            var q = Array("ALTER TABLE ".utf8)
+            if let ns = e.namespace, !ns.isEmpty { q += fmtId(ns) + [0x2e] }
+            q += fmtId(e.tag ?? []) + Array(" SET ACCESS METHOD ".utf8) + fmtId(am) + Array(";\n\n".utf8)
+            try output.write(q)
+        }
+    }
+
+    /// _getObjectDescription: what follows ALTER in `ALTER … OWNER TO`; nil for types without an owner.
+    private func objectDescription(_ e: TOCEntry) -> [UInt8]? {
+        var type = e.desc
+        if version.altersViewsAsTables && (type == "VIEW" || type == "SEQUENCE" || type == "MATERIALIZED VIEW") {
+            type = "TABLE"
+        }
+        switch type {
+        case "COLLATION", "CONVERSION", "DOMAIN", "FOREIGN TABLE", "MATERIALIZED VIEW", "PROPERTY GRAPH", "SEQUENCE",
+             "STATISTICS", "TABLE", "TEXT SEARCH DICTIONARY", "TEXT SEARCH CONFIGURATION", "TYPE", "VIEW",
+             "DATABASE", "PROCEDURAL LANGUAGE", "SCHEMA", "EVENT TRIGGER", "FOREIGN DATA WRAPPER", "SERVER",
+             "PUBLICATION", "SUBSCRIPTION":
+            var out = Array("\(type) ".utf8)
+            if let ns = e.namespace, !ns.isEmpty { out += fmtId(ns) + [0x2e] }
+            return out + fmtId(e.tag ?? [])
+        case "BLOB":
+            return Array("LARGE OBJECT ".utf8) + (e.tag ?? [])
+        case "AGGREGATE", "FUNCTION", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY", "PROCEDURE":
+            // The DROP statement without "DROP " and its trailing ';'/newlines.
+            var d = Array((e.dropStmt ?? []).dropFirst(5))
+            while let last = d.last, last == 0x0a || last == 0x3b { d.removeLast() }
+            return d
+        default:
+            // "Don't have separate owners" types, and types this pg_restore does not know
+            // (≤ 15 warns, 16+ stops): no ALTER.
+            return nil
+        }
+    }
+
+    /// IssueCommandPerBlob: one command per OID line of a BLOB METADATA defn, then a blank line.
+    private func issueCommandPerBlob(_ e: TOCEntry, _ begin: [UInt8], _ end: [UInt8]) throws {
+        let defn = e.defn ?? []
+        var out: [UInt8] = []
+        var start = 0
+        for (i, b) in defn.enumerated() where b == 0x0a {
+            out += begin
+            out += defn[start..<i]
+            out += end
+            out += [0x3b, 0x0a]
+            start = i + 1
+        }
+        out.append(0x0a)
+        try output.write(out)
+    }
+
+    /// IssueACLPerBlob: each command of a `LARGE OBJECTS a..b` ACL entry, replayed for every OID of
+    /// the BLOB METADATA entry named by its first dependency.
+    private func issueACLPerBlob(_ e: TOCEntry) throws {
+        guard let dep = e.dependencies.first, let bi = position[dep] else {
+            throw DumpError(.malformed, file: inputName, entry: e.label, "could not find entry for ID \(e.dependencies.first ?? 0)")
+        }
+        let blob = entries[bi]
+        let defn = e.defn ?? []
+        let marker = Array("LARGE OBJECT ".utf8)
+        var inQuotes = false
+        var st = 0
+        var en = 0
+        var st2: Int?
+        var firstEnd = 0
+        while en < defn.count {
+            let c = defn[en]
+            if c == 0x22 { inQuotes.toggle() }
+            if inQuotes { en += 1; continue }
+            if defn[en...].starts(with: marker) {
+                en += marker.count
+                firstEnd = en
+                en += 1
+                while en < defn.count, defn[en] >= 0x30 && defn[en] <= 0x39 { en += 1 }
+                st2 = en
+            } else if c == 0x3b {
+                // pg_restore asserts a second half exists; a release build prints "(null)" for it.
+                let first = st2 != nil ? Array(defn[st..<firstEnd]) : Array(defn[st..<en])
+                let second = st2.map { Array(defn[$0..<en]) } ?? Array("(null)".utf8)
+                en += 1
+                try issueCommandPerBlob(blob, first, second)
+                while en < defn.count, [0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c].contains(defn[en]) { en += 1 }
+                st = en
+                st2 = nil
+            } else {
+                en += 1
+            }
+        }
+    }
+
+    // MARK: - Context SETs
+
+    private func selectOutputSchema(_ schema: [UInt8]?) throws {
+        if searchPath != nil { return }
+        guard let schema, !schema.isEmpty, schema != currSchema else { return }
+        var q = Array("SET search_path = ".utf8) + fmtId(schema)
+        if schema != Array("pg_catalog".utf8) { q += Array(", pg_catalog".utf8) }
+        q += Array(";\n\n".utf8)
+        try output.write(q)
+        currSchema = schema
+    }
+
+    private func selectTablespace(_ ts: [UInt8]?) throws {
+        guard let ts, ts != currTablespace else { return }
+        if ts.isEmpty {
+            try put("SET default_tablespace = '';\n\n")
+        } else {
+            try output.write(Array("SET default_tablespace = ".utf8) + fmtId(ts) + Array(";\n\n".utf8))
+        }
+        currTablespace = ts
+    }
+
+    private func selectTableAccessMethod(_ am: [UInt8]?) throws {
+        guard let am, am != currTableAm else { return }
+        try output.write(Array("SET default_table_access_method = ".utf8) + fmtId(am) + Array(";\n\n".utf8))
+        currTableAm = am
+    }
+
+    // MARK: - Large objects
+
+    private func bufferLargeObject(_ bytes: UnsafeRawBufferPointer) throws {
+        var rest = bytes
+        // ahwrite: flush only when the new bytes do not fit (a full buffer waits for more or the end).
+        while loUsed + rest.count > Self.largeObjectChunk {
+            let room = Self.largeObjectChunk - loUsed
+            (loBuffer.baseAddress! + loUsed).copyMemory(from: rest.baseAddress!, byteCount: room)
+            loUsed += room
+            rest = UnsafeRawBufferPointer(rebasing: rest[room...])
+            try flushLargeObject()
+        }
+        if rest.count > 0 {
+            (loBuffer.baseAddress! + loUsed).copyMemory(from: rest.baseAddress!, byteCount: rest.count)
+            loUsed += rest.count
+        }
+    }
+
+    /// dump_lo_buf: `SELECT pg_catalog.lowrite(0, '\x…');` (appendByteaLiteral: `'\\x…'` when
+    /// strings are not standard).
+    private func flushLargeObject() throws {
+        scratch.removeAll(keepingCapacity: true)
+        scratch += Array("SELECT pg_catalog.lowrite(0, '".utf8)
+        if !stdStrings { scratch.append(0x5c) }
+        scratch += [0x5c, 0x78]
+        let hex: StaticString = "0123456789abcdef"
+        let p = loBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        hex.withUTF8Buffer { h in
+            for k in 0..<loUsed {
+                let c = p[k]
+                scratch.append(h[Int(c >> 4)])
+                scratch.append(h[Int(c & 15)])
+            }
+        }
+        scratch += Array("');\n".utf8)
+        try output.write(scratch)
+        loUsed = 0
+    }
+
+    // MARK: - Helpers
+
+    private func put(_ s: String) throws { try output.write(Array(s.utf8)) }
+
+    /// sanitize_line: CR and LF become spaces; NULL is "-" (schema, owner) or "".
+    private func sanitized(_ s: [UInt8]?, hyphen: Bool) -> [UInt8] {
+        guard let s else { return hyphen ? [0x2d] : [] }
+        return s.map { $0 == 0x0a || $0 == 0x0d ? 0x20 : $0 }
+    }
+
+    /// fmtId with this pg_restore's keyword list.
+    func fmtId(_ name: [UInt8]) -> [UInt8] {
+        ScriptWriter.quoteIdentifier(name, keywords: keywords)
+    }
+
+    static func quoteIdentifier(_ name: [UInt8], keywords: Set<[UInt8]>) -> [UInt8] {
+        var bare = !name.isEmpty
+        if let first = name.first, !((first >= 0x61 && first <= 0x7a) || first == 0x5f) { bare = false }
+        if bare {
+            for b in name where !((b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b == 0x5f) {
+                bare = false
+                break
+            }
+        }
+        if bare && keywords.contains(name) { bare = false }
+        if bare { return name }
+        var out: [UInt8] = [0x22]
+        out.reserveCapacity(name.count + 2)
+        for b in name {
+            if b == 0x22 { out.append(0x22) }
+            out.append(b)
+        }
+        out.append(0x22)
+        return out
+    }
+}
+
+/// The keywords fmtId quotes (every category but UNRESERVED), per parser version
+/// (src/include/parser/kwlist.h at each release branch).
+enum Keywords {
+    /// 11 and 12.
+    static let base: Set<[UInt8]> = Set("""
+        all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both \
+        case cast char character check coalesce collate collation column concurrently constraint create cross \
+        current_catalog current_date current_role current_schema current_time current_timestamp current_user dec \
+        decimal default deferrable desc distinct do else end except exists extract false fetch float for foreign \
+        freeze from full grant greatest group grouping having ilike in initially inner inout int integer intersect \
+        interval into is isnull join lateral leading least left like limit localtime localtimestamp national natural \
+        nchar none not notnull null nullif numeric offset on only or order out outer overlaps overlay placing \
+        position precision primary real references returning right row select session_user setof similar smallint \
+        some substring symmetric table tablesample then time timestamp to trailing treat trim true union unique \
+        user using values varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement \
+        xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable
+        """.split(separator: " ").map { Array($0.utf8) })
+    /// 13–15.
+    static let v13 = base.union([Array("normalize".utf8)])
+    /// 16.
+    static let v16 = v13.union(["json_array", "json_arrayagg", "json_object", "json_objectagg", "system_user"].map { Array($0.utf8) })
+    /// 17 and 18.
+    static let v17 = v16.union(["json", "json_exists", "json_query", "json_scalar", "json_serialize", "json_table",
+                                "json_value", "merge_action"].map { Array($0.utf8) })
+    /// 19devel.
+    static let v19 = v17.union([Array("graph_table".utf8)])
+}
