@@ -38,7 +38,10 @@ public struct OwnershipAudit: Sendable {
         let owner = map.owner
         let plainOwners = plain ? Set(RoleMap.owningRoles(ofPlain: rewritten, standardConformingStrings: standardConformingStrings).keys) : []
         for (old, new) in zip(entries, rewritten) {
-            if !plain && RoleMap.restoresWithOwner(old), let o = old.owner, let n = new.owner, n != owner {
+            if !plain && RoleMap.restoresWithOwner(old) && new.owner == [] {
+                notOwned.append(NotOwned(entry: old.label, owner: "(restoring superuser)",
+                                         reason: "PostgreSQL requires a superuser to own a \(old.desc.lowercased())"))
+            } else if !plain && RoleMap.restoresWithOwner(old), let o = old.owner, let n = new.owner, n != owner {
                 let reason = map.kept.contains(o) ? "--keep-owner \(text(o))" : map.isMapped(o) ? "--map \(text(o))=\(text(n))" : "no --owner given"
                 notOwned.append(NotOwned(entry: old.label, owner: text(n), reason: reason))
             } else if unownedObjectDescs.contains(old.desc) {

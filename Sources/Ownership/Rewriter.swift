@@ -185,7 +185,16 @@ public enum Rewriter {
                                     plain: Bool = false) throws -> (entry: TOCEntry, findings: [RewriteFinding]) {
         var out = e
         var findings: [RewriteFinding] = []
-        if let o = e.owner, !o.isEmpty { out.owner = ctx.map.map(o) }
+        if let o = e.owner, !o.isEmpty {
+            let mapped = ctx.map.map(o)
+            if mapped != o && RoleMap.superuserOwnedDescs.contains(e.desc) {
+                // PostgreSQL requires a superuser to own these: no ALTER … OWNER TO at all, so
+                // the (superuser) role that restores it owns it.
+                out.owner = []
+            } else {
+                out.owner = mapped
+            }
+        }
         let roleBearing = RoleInventory.roleBearingDescs.contains(e.desc)
         guard roleBearing || plain else { return (out, findings) }
         if let defn = e.defn {

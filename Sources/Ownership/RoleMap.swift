@@ -29,6 +29,10 @@ public struct RoleMap: Sendable {
         "OPERATOR FAMILY", "PROCEDURE",
     ]
 
+    /// Objects PostgreSQL lets only a superuser own: their owner is never mapped to another
+    /// role (the rewriter clears it, so the superuser that restores them owns them).
+    public static let superuserOwnedDescs: Set<String> = ["FOREIGN DATA WRAPPER", "EVENT TRIGGER"]
+
     /// True when restoring the entry emits `ALTER … OWNER TO <owner>` (arch.c _printTocEntry:
     /// an owner, a non-empty drop statement, and a type with a separate owner).
     public static func restoresWithOwner(_ e: TOCEntry) -> Bool {

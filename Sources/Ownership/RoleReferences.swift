@@ -169,8 +169,13 @@ public enum RoleReferences {
             return StatementRoles(statementClass: .userMapping, references: refs)
         }
         if kw(0, "ALTER") && (kw(1, "ROLE") || kw(1, "USER")) && !kw(2, "MAPPING") {
-            if let r = ref(2, .alterRole) { refs.append(r) }
-            return StatementRoles(statementClass: .alterRole, references: refs)
+            // Only per-database settings (DATABASE PROPERTIES) follow the map; ALTER ROLE r WITH …
+            // and ALTER ROLE r SET … (pg_dumpall) define the role r itself and are left alone.
+            if kw(3, "IN") && kw(4, "DATABASE"), let r = ref(2, .alterRole) {
+                refs.append(r)
+                return StatementRoles(statementClass: .alterRole, references: refs)
+            }
+            return StatementRoles(statementClass: .other, references: [])
         }
         if kw(0, "CREATE") && kw(1, "SCHEMA") {
             if let a = firstTop("AUTHORIZATION", from: 2), let r = ref(a + 1, .owner) { refs.append(r) }

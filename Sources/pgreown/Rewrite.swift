@@ -15,9 +15,18 @@ struct Rewrite: ParsableCommand {
 
         custom output (the default): the input's archive version and header are kept; from a \
         custom archive the data blocks are copied byte for byte and only the TOC is rewritten; \
-        directory and tar input is written as an uncompressed custom archive. The output is \
-        written to a temporary file beside OUT and renamed into place only when complete; \
-        -o - writes to stdout.
+        directory and tar input is written as an uncompressed custom archive.
+
+        plain output: from an archive, the script pg_restore -f of the archive's version would \
+        print from the rewritten archive; from a plain script, the script itself with only the \
+        role-naming tokens and the "Owner:" header fields changed. --target-version N leaves out \
+        session settings a server older than N does not know (SET transaction_timeout below 17). \
+        A plain script from a file is read twice (the map needs every owner first); from a pipe \
+        it is read once and the map grows as owners are met: a role named before its first \
+        ALTER … OWNER TO makes the run fail (exit 1) — give a file, or --map ROLE=OWNER.
+
+        The output is written to a temporary file beside OUT, fsynced and renamed into place \
+        only when complete; -o - writes to stdout.
 
         The role map and every finding are printed on stderr.
 

@@ -81,7 +81,7 @@ import Testing
     @Test func verifyReadsAPipe() throws {
         let r = try shell("cat '\(Paths.fixture("pg16/app.custom-pipe.dump"))' | \"$PGREOWN\" verify -")
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("complete: yes"))
+        #expect(r.stdout.contains("result: ok"))
         #expect(r.stdout.contains("app.orders") && r.stdout.contains("400 rows"))
     }
 

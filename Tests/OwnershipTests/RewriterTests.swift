@@ -208,3 +208,27 @@ func rewrite(_ sql: String, _ map: RoleMap = sampleMap(), owner: String? = "dest
         #expect(mapped == "SET ROLE \"New X\";\n")
     }
 }
+
+@Suite struct SpecialCaseTests {
+    @Test func onlyPerDatabaseRoleSettingsAreMapped() throws {
+        let (a, _) = try rewrite("ALTER ROLE app_owner WITH NOSUPERUSER NOINHERIT;\nALTER ROLE app_owner SET work_mem TO '8MB';\n")
+        #expect(a == "ALTER ROLE app_owner WITH NOSUPERUSER NOINHERIT;\nALTER ROLE app_owner SET work_mem TO '8MB';\n")
+        let (b, _) = try rewrite("ALTER ROLE app_owner IN DATABASE app SET work_mem TO '8MB';\n")
+        #expect(b == "ALTER ROLE dest_owner IN DATABASE app SET work_mem TO '8MB';\n")
+    }
+
+    @Test func superuserOwnedObjectsLoseTheirOwnerInsteadOfGettingANonSuperuserOne() throws {
+        let ctx = RewriteContext(map: RoleMap(owner: bytes("dest_owner"), explicit: [], keepOwners: [],
+                                              owners: [bytes("postgres"): 2]))
+        for desc in ["FOREIGN DATA WRAPPER", "EVENT TRIGGER"] {
+            let e = TOCEntry(dumpId: 1, tag: bytes("w"), desc: desc, section: .preData, defn: bytes("CREATE …;\n"),
+                             dropStmt: bytes("DROP …;\n"), owner: bytes("postgres"))
+            let (r, _) = try Rewriter.rewriteEntry(e, ctx)
+            #expect(r.owner == [])                      // no ALTER … OWNER TO: the restoring superuser owns it
+            #expect(!RoleMap.restoresWithOwner(r))
+        }
+        let server = TOCEntry(dumpId: 2, tag: bytes("s"), desc: "SERVER", section: .preData, defn: bytes("CREATE SERVER s …;\n"),
+                              dropStmt: bytes("DROP SERVER s;\n"), owner: bytes("postgres"))
+        #expect(try Rewriter.rewriteEntry(server, ctx).entry.owner == bytes("dest_owner"))
+    }
+}
