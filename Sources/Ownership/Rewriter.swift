@@ -145,12 +145,21 @@ public enum Rewriter {
     /// out take their following whitespace with them. A `RESET SESSION AUTHORIZATION` that
     /// closes a removed grantor block is removed too; one closing a SET ROLE block becomes
     /// `RESET ROLE`.
+    ///
+    /// `runAs`: run the statements as this role (`SET ROLE r;` first, `RESET ROLE;` last, and a
+    /// grantor block returns to `r` instead of resetting). ACL entries run as the object's owner so
+    /// that PostgreSQL records the owner as grantor: a login that is also a member of a role
+    /// holding grant options on the object would otherwise be credited to that role
+    /// (select_best_grantor picks the first such role unless the grantor is the owner itself).
     public static func rewriteSQL(_ sql: [UInt8], _ ctx: RewriteContext, entry: String, mappedEntryOwner: [UInt8]?,
-                                  standardConformingStrings: Bool,
-                                  reportUnclassified: Bool = true) throws -> (bytes: [UInt8], findings: [RewriteFinding]) {
+                                  standardConformingStrings: Bool, reportUnclassified: Bool = true,
+                                  runAs: [UInt8]? = nil) throws -> (bytes: [UInt8], findings: [RewriteFinding]) {
         let items = try SQLStatement.split(sql, name: entry, standardConformingStrings: standardConformingStrings)
         var out: [UInt8] = []
         out.reserveCapacity(sql.count + 32)
+        let setRunAs = runAs.map { Array("SET ROLE ".utf8) + Identifier.quote($0) + [0x3b] }
+        var afterLastStatement = out.count
+        var switched = false
         var findings: [RewriteFinding] = []
         var skipWhitespace = false
         var openBlock: Bool? = nil   // nil: none; true: SET ROLE block open; false: removed block open
@@ -166,12 +175,27 @@ public enum Rewriter {
             case .resetSessionAuthorization where openBlock != nil:
                 let keep = openBlock == true
                 openBlock = nil
-                if keep { out += Array("RESET ROLE;".utf8) } else { skipWhitespace = true }
+                if keep { out += setRunAs ?? Array("RESET ROLE;".utf8); afterLastStatement = out.count } else { skipWhitespace = true }
                 continue
             default:
                 break
             }
-            if let b = r.bytes { out += b } else { skipWhitespace = true }
+            if let b = r.bytes {
+                if item.kind == .statement, !switched, let setRunAs {
+                    // Right before the first statement (a plain entry's text starts with blank lines).
+                    out += setRunAs + [0x0a]
+                    switched = true
+                }
+                out += b
+                if item.kind == .statement { afterLastStatement = out.count }
+            } else {
+                skipWhitespace = true
+            }
+        }
+        if switched {
+            // Right after the last statement, before the blank lines (and, in a plain script,
+            // the next entry's context SETs) that follow it.
+            out.insert(contentsOf: Array("\nRESET ROLE;".utf8), at: afterLastStatement)
         }
         return (out, findings)
     }
@@ -199,7 +223,8 @@ public enum Rewriter {
         guard roleBearing || plain else { return (out, findings) }
         if let defn = e.defn {
             let r = try rewriteSQL(defn, ctx, entry: e.label, mappedEntryOwner: out.owner,
-                                   standardConformingStrings: standardConformingStrings, reportUnclassified: roleBearing)
+                                   standardConformingStrings: standardConformingStrings, reportUnclassified: roleBearing,
+                                   runAs: runsAsOwner(e, owner: out.owner, defn: defn) ? out.owner : nil)
             out.defn = r.bytes
             findings += r.findings
         }
@@ -220,6 +245,24 @@ public enum Rewriter {
             }
         }
         return (out, findings)
+    }
+
+    /// ACL entries with GRANT/REVOKE statements run as the object's owner — except the 17+
+    /// `LARGE OBJECTS a..b` group entries, whose text pg_restore splits at every `;` and replays
+    /// per large object (IssueACLPerBlob): every command there must name `LARGE OBJECT n`.
+    static func runsAsOwner(_ e: TOCEntry, owner: [UInt8]?, defn: [UInt8]) -> Bool {
+        guard e.desc == "ACL", let owner, !owner.isEmpty else { return false }
+        let tag = e.tag ?? []
+        if tag.starts(with: Array("LARGE OBJECTS ".utf8)) { return false }
+        // A superuser owns these whatever the map says (see RoleMap.superuserOwnedDescs).
+        if RoleMap.superuserOwnedDescs.contains(where: { tag.starts(with: Array(($0 + " ").utf8)) }) { return false }
+        // Only when there is something to run (plain pseudo-entries may hold only context SETs).
+        guard let items = try? SQLStatement.split(defn) else { return false }
+        return items.contains { s in
+            guard s.kind == .statement else { return false }
+            let c = RoleReferences.analyze(s.bytes, s.tokens).statementClass
+            return c == .grant || c == .revoke
+        }
     }
 
     /// A string literal for a role name, as pg_dump's appendStringLiteral writes it.

@@ -101,8 +101,9 @@ struct RestoreAcceptanceTests {
     static let inputs: [String] = archiveFixtures.filter { f in
         databases.contains { f.split(separator: "/").last?.hasPrefix($0 + ".") == true }
     }
-    /// Outputs of `pgreown rewrite` to restore. Add `.plain` once --format plain is done.
-    static let outputs: [RewriteOutput] = [.custom]
+    /// Outputs of `pgreown rewrite` to restore: a custom archive (stock pg_restore) and a plain
+    /// script (psql -v ON_ERROR_STOP=1).
+    static let outputs: [RewriteOutput] = [.custom, .plain]
 
     /// The application roles that own objects in the fixtures. pgreown maps a role to --owner
     /// when it owns something in the dump at hand (DESIGN.md §3), so the map of a case is this
@@ -110,20 +111,6 @@ struct RestoreAcceptanceTests {
     /// "account-api", which is only a user-mapping user there and maps to itself).
     static let applicationOwners: Set<String> = ["app_owner", "account-api", "Data Team"]
     static let target = "dest_owner"
-
-    /// pgreown replays the owner's own grants as the restoring login. That login is a member
-    /// of the owner (dest_owner) and, for the grantor blocks, of grantor_role; once grantor_role
-    /// holds SELECT WITH GRANT OPTION on app.customers (granted earlier in the table's ACL
-    /// entry), PostgreSQL's select_best_grantor picks grantor_role, not the owner, as the
-    /// grantor of the later column grants `GRANT SELECT(id|name|country) ON TABLE app.customers
-    /// TO reporting`: the source has reporting=r/app_owner, the target reporting=r/grantor_role.
-    static let grantorAttributionIssue =
-        "column grants replayed by a login that is a member of both the owner and grantor_role get grantor " +
-        "grantor_role instead of the owner (PostgreSQL select_best_grantor)"
-    static let grantorAttributionKeys: Set<ObjectKey> = [
-        ObjectKey("column", "app.customers.id"), ObjectKey("column", "app.customers.name"),
-        ObjectKey("column", "app.customers.country"),
-    ]
 
     static let cases: [AcceptanceCase] = inputs.flatMap { f -> [AcceptanceCase] in
         outputs.flatMap { out -> [AcceptanceCase] in
@@ -202,13 +189,7 @@ struct RestoreAcceptanceTests {
         let srcACL = src.acls.mapValues { AclItem.normalised($0.map { $0.mapped(m) }) }
         let tgtACL = tgt.acls.mapValues { AclItem.normalised($0) }
         for key in Set(srcACL.keys).union(tgtACL.keys).sorted() {
-            if c.database == "app" && Self.grantorAttributionKeys.contains(key) {
-                withKnownIssue(Comment(rawValue: Self.grantorAttributionIssue)) {
-                    #expect(tgtACL[key] ?? [] == srcACL[key] ?? [], "ACL of \(key)")
-                }
-            } else {
-                #expect(tgtACL[key] ?? [] == srcACL[key] ?? [], "ACL of \(key)")
-            }
+            #expect(tgtACL[key] ?? [] == srcACL[key] ?? [], "ACL of \(key)")
         }
         #expect(!srcACL.isEmpty)
 

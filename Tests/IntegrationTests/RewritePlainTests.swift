@@ -18,15 +18,38 @@ import Testing
     static let identity = ["--owner", "app_owner", "--keep-owner", "account-api", "--keep-owner", "Data Team",
                            "--keep-owner", "postgres"]
 
-    /// What an identity rewrite makes of a script: the same bytes, except that grant blocks of a
-    /// third-party grantor switch with SET ROLE (a member may replay them; DESIGN.md §3).
-    static func identityExpected(_ input: [UInt8]) -> [UInt8] {
-        var lines = String(decoding: input, as: UTF8.self).components(separatedBy: "\n")
-        for i in lines.indices {
-            if lines[i] == "SET SESSION AUTHORIZATION grantor_role;" { lines[i] = "SET ROLE grantor_role;" }
-            if lines[i] == "RESET SESSION AUTHORIZATION;" { lines[i] = "RESET ROLE;" }
+    /// What an identity rewrite makes of a script, compared after `normalized`: the same bytes,
+    /// except that ACL entries run as their owner (`SET ROLE owner;` … `RESET ROLE;`) and grant
+    /// blocks of a third-party grantor switch with SET ROLE (DESIGN.md §3, README "Grantor blocks").
+    static func identityExpected(_ input: [UInt8]) -> [UInt8] { normalized(input) }
+
+    /// Drop the role-switching lines, the only lines an identity rewrite adds or changes.
+    static func normalized(_ script: [UInt8]) -> [UInt8] {
+        let lines = String(decoding: script, as: UTF8.self).components(separatedBy: "\n").filter {
+            !($0.hasPrefix("SET ROLE ") || $0 == "RESET ROLE;" || $0.hasPrefix("SET SESSION AUTHORIZATION ")
+              || $0 == "RESET SESSION AUTHORIZATION;")
         }
         return Array(lines.joined(separator: "\n").utf8)
+    }
+
+    /// Every ACL entry that grants or revokes runs as its owner.
+    static func expectACLsRunAsOwner(_ script: String, owner: String? = nil) {
+        let blocks = script.components(separatedBy: "\n--\n-- Name: ").dropFirst()
+        var checked = 0
+        for b in blocks {
+            let header = b.prefix { $0 != "\n" }
+            // Not the 17+ large-object groups (pg_restore splits their text) nor objects only a
+            // superuser may own (their owner is not the mapped role).
+            guard header.contains("; Type: ACL;"), !header.hasPrefix("LARGE OBJECTS "),
+                  !header.hasPrefix("FOREIGN DATA WRAPPER ") else { continue }
+            let body = b.components(separatedBy: "\n--\n\n").dropFirst().joined()
+            guard body.contains("GRANT ") || body.contains("REVOKE ") else { continue }
+            let entryOwner = owner ?? String(header.components(separatedBy: "; Owner: ").last ?? "")
+            #expect(body.hasPrefix("SET ROLE \(entryOwner.contains(" ") || entryOwner.contains("-") ? "\"\(entryOwner)\"" : entryOwner);\n"), "\(header)")
+            #expect(body.contains("\nRESET ROLE;\n"), "\(header)")
+            checked += 1
+        }
+        #expect(checked > 0)
     }
 
     static func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
@@ -54,15 +77,16 @@ import Testing
         let r = try run(Paths.binary, ["rewrite", input, "--format", "plain"] + Self.identity + ["-o", out])
         #expect(r.status == 0, "\(r.stderr)")
         let expected = Self.identityExpected(try Self.bytes(input))
-        let got = try Self.bytes(out)
+        let got = Self.normalized(try Self.bytes(out))
         #expect(got == expected, "\(Self.firstDifference(got, expected))")
         #expect(lastLine(r.stderr).contains("0 roles mapped"), "\(r.stderr)")
+        Self.expectACLsRunAsOwner(String(decoding: try Self.bytes(out), as: UTF8.self))
 
         // From a pipe (one pass, header comments and large objects regenerated): the same bytes.
         let piped = try shell("cat '\(input)' | \"$PGREOWN\" rewrite - --format plain \(Self.identity.map { "'\($0)'" }.joined(separator: " ")) -o '\(tmp.file("piped.sql"))'")
         #expect(piped.status == 0, "\(piped.stderr)")
         #expect(piped.stderr.contains("reading a plain script from a pipe, in one pass"))
-        let gotPiped = try Self.bytes(tmp.file("piped.sql"))
+        let gotPiped = Self.normalized(try Self.bytes(tmp.file("piped.sql")))
         #expect(gotPiped == expected, "\(Self.firstDifference(gotPiped, expected))")
     }
 
@@ -74,7 +98,7 @@ import Testing
         let r = try run(Paths.binary, ["rewrite", input, "--format", "plain"] + Self.identity + ["-o", out])
         #expect(r.status == 0, "\(r.stderr)")
         let expected = Self.identityExpected(try Self.gunzip(input))
-        let got = try Self.bytes(out)
+        let got = Self.normalized(try Self.bytes(out))
         #expect(got == expected, "\(Self.firstDifference(got, expected))")
     }
 
@@ -107,16 +131,18 @@ import Testing
         #expect(notes.contains("Run: ALTER TABLE x OWNER TO \"account-api\""))
         #expect(notes.contains("SET SESSION AUTHORIZATION app_owner;"))
         #expect(copyBlock(after, "\"Data Team\".notes") == notes)
-        // Lines that changed are role-bearing ones only.
-        let old = before.components(separatedBy: "\n")
-        #expect(old.count == lines.count)
-        for (a, b) in zip(old, lines) where a != b {
+        // Lines that changed are role-bearing ones only (role-switching lines set aside).
+        Self.expectACLsRunAsOwner(after, owner: "dest_owner")
+        let old = String(decoding: Self.normalized(Array(before.utf8)), as: UTF8.self).components(separatedBy: "\n")
+        let new = String(decoding: Self.normalized(Array(after.utf8)), as: UTF8.self).components(separatedBy: "\n")
+        #expect(old.count == new.count)
+        for (a, b) in zip(old, new) where a != b {
             let roleLine = ["-- Name: ", "-- Data for Name: ", "ALTER ", "GRANT ", "REVOKE ", "CREATE POLICY ", "SET ", "RESET "]
                 .contains { b.hasPrefix($0) }
             #expect(roleLine, "changed: \(a) → \(b)")
         }
         #expect(!after.contains("SET SESSION AUTHORIZATION grantor_role;"))
-        #expect(after.contains("SET ROLE grantor_role;\nGRANT SELECT ON TABLE app.customers TO auditor;\nRESET ROLE;\n"))
+        #expect(after.contains("SET ROLE grantor_role;\nGRANT SELECT ON TABLE app.customers TO auditor;\nSET ROLE dest_owner;\n"))
     }
 
     @Test(arguments: ["pg17/app.plain.sql", "pg18/app.plain.sql", "pg17/superuser_objects.plain.sql", "pg18/app.plain.sql.gz"])
@@ -131,12 +157,12 @@ import Testing
         var expected = Self.identityExpected(source)
         let range = try #require(expected.firstRange(of: line))
         expected.removeSubrange(range)
-        let got = try Self.bytes(out)
+        let got = Self.normalized(try Self.bytes(out))
         #expect(got == expected, "\(Self.firstDifference(got, expected))")
         // 17 and above keep it.
         let keep = try run(Paths.binary, ["rewrite", input, "--format", "plain", "--target-version", "17"] + Self.identity + ["-o", out])
         #expect(keep.status == 0)
-        #expect(try Self.bytes(out) == Self.identityExpected(source))
+        #expect(Self.normalized(try Self.bytes(out)) == Self.identityExpected(source))
     }
 
     // MARK: - One pass from a pipe
@@ -254,7 +280,9 @@ import Testing
             #expect(key(got) == nil)
         }
         let want = Self.identityExpected(Array(expected.utf8))
-        #expect(Array(got.utf8) == want, "\(Self.firstDifference(Array(got.utf8), want))")
+        let normalizedGot = Self.normalized(Array(got.utf8))
+        #expect(normalizedGot == want, "\(Self.firstDifference(normalizedGot, want))")
+        Self.expectACLsRunAsOwner(got)
     }
 
     @Test func archiveToPlainFromAPipe() throws {
