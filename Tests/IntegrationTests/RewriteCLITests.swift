@@ -30,6 +30,15 @@ import Testing
         }
         let v = try pgreown("verify", out)
         #expect(v.status == 0, "\(v.stderr)")
+        // Stock pg_restore -l lists both the same (the system's pg_restore 15 reads up to 1.14).
+        if a.header.version <= ArchiveVersion(1, 14, 255) {
+            let stockIn = try run("/usr/lib/postgresql/15/bin/pg_restore", ["-l", input], timeout: 60)
+            let stockOut = try run("/usr/lib/postgresql/15/bin/pg_restore", ["-l", out], timeout: 60)
+            #expect(stockIn.status == 0 && stockOut.status == 0, "\(stockIn.stderr) \(stockOut.stderr)")
+            func entries(_ s: String) -> [Substring] { s.split(separator: "\n").filter { !$0.hasPrefix(";") } }
+            #expect(entries(stockIn.stdout) == entries(stockOut.stdout))
+            #expect(!entries(stockOut.stdout).isEmpty)
+        }
     }
 
     @Test func ownerIsRequired() throws {
