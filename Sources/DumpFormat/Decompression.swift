@@ -42,7 +42,7 @@ public enum Decompressors {
     }
 }
 
-let outputBufferSize = 256 * 1024
+let outputBufferSize = 32 * 1024
 
 final class PassThrough: Decompressor {
     func feed(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
