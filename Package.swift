@@ -18,8 +18,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "DumpFormat", dependencies: ["CZlib", "CLZ4", "CZstd"]),
         .target(name: "Ownership", dependencies: ["DumpFormat"]),
-        .target(name: "Restore", dependencies: ["Ownership", "DumpFormat", "CLibPQ",
-                                                .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Restore", dependencies: ["Ownership", "DumpFormat", "CLibPQ"]),
         .executableTarget(name: "pgreown", dependencies: [
             "Restore", "Ownership", "DumpFormat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DumpFormat
+import Foundation
 import Logging
 
 #if canImport(Glibc)
@@ -18,6 +19,9 @@ struct Pgreown: ParsableCommand {
 
         Exit codes: 0 ok; 1 verification found problems; 64 usage; 65 malformed or incomplete \
         input; 66 input cannot be opened; 69 server unavailable or preflight refused; 70 internal error.
+
+        Environment: DB_OWNER is the default --owner; the PG* variables and conninfo strings work \
+        as libpq defines them; PGREOWN_LOG_LEVEL=info (or debug) logs timings and throughput on stderr.
         """,
         subcommands: [Inspect.self, Verify.self, Rewrite.self]
     )
@@ -91,6 +95,19 @@ let logger: Logger = {
     }
     return Logger(label: "pgreown")
 }()
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// "123.4 MB in 1.234 s (100.0 MB/s)" for logs.
+func throughput(_ bytes: Int64, since start: Double) -> String {
+    let secs = max(monotonicSeconds() - start, 1e-9)
+    let mb = Double(bytes) / 1_000_000
+    return String(format: "%.1f MB in %.3f s (%.1f MB/s)", mb, secs, mb / secs)
+}
 
 enum ProcessInfoShim {
     static var logLevel: Logger.Level {

@@ -62,6 +62,7 @@ struct Rewrite: ParsableCommand {
     func run() throws {
         try runReporting {
             let source = try DumpSource.open(dump)
+            logger.info("\(source.name): \(source.format.rawValue) format\(source.isSeekable ? "" : ", not seekable")")
             if format == .plain {
                 return try RewritePlain.run(self, source: source)
             }
@@ -77,6 +78,7 @@ struct Rewrite: ParsableCommand {
             let findings = report.audit.findings
             let map = report.audit.map
             let out = try Output(path: output, sync: !noSync)
+            let started = monotonicSeconds()
             do {
                 let writer = CustomArchiveWriter(output: out, header: toc.header, uncompressedData: source.format != .custom)
                 if source.format == .custom {
@@ -94,6 +96,7 @@ struct Rewrite: ParsableCommand {
                 }
                 try writer.finish()
                 try out.commit()
+                logger.info("wrote \(throughput(out.position, since: started))")
             } catch {
                 out.abort()
                 throw error

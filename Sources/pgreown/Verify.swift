@@ -46,6 +46,8 @@ struct Verify: ParsableCommand {
     func run() throws {
         try runReporting {
             let source = try DumpSource.open(input.dump)
+            logger.info("\(source.name): \(source.format.rawValue) format\(source.isSeekable ? "" : ", not seekable")")
+            let started = monotonicSeconds()
             let wantOwnership = roles.effectiveOwner != nil || target != nil
             let auditor = CompletenessAuditor(fileName: source.name, keepEntries: wantOwnership)
             do {
@@ -57,6 +59,7 @@ struct Verify: ParsableCommand {
                 }
                 throw e
             }
+            logger.info("read \(throughput(auditor.totalBytes, since: started)); decoded \(auditor.dataBytes) bytes of data")
             var problems = source.warnings.map { $0.description } + auditor.problems
             var ownership: OwnershipReport?
             if wantOwnership {
