@@ -1,6 +1,7 @@
 import DumpFormat
 import Foundation
 import Testing
+@_exported import TestSupport
 
 /// Paths and helpers shared by the DumpFormat tests.
 enum Fixtures {
@@ -76,22 +77,4 @@ func audit(_ path: String) throws -> (CompletenessAuditor, DumpSource) {
 
 func readBytes(_ path: String) throws -> [UInt8] {
     [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-}
-
-/// A scratch directory removed at the end of the test.
-final class TempDir {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("pgreown-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
-
-/// Monotonic seconds.
-func now() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@_exported import TestSupport
 
 enum Paths {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -67,17 +68,6 @@ var archiveFixtures: [String] {
         ((try? fm.contentsOfDirectory(atPath: Paths.fixtures.appendingPathComponent(v).path)) ?? [])
             .filter { $0.hasSuffix(".list") }.map { "\(v)/\($0.dropLast(5))" }
     }.sorted()
-}
-
-final class TempDir {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("pgreown-it-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        // pg_dump runs as root here and the server as another user: only the client writes files.
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
 }
 
 /// The last non-empty stderr line: the one-sentence outcome.
