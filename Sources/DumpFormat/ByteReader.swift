@@ -123,7 +123,7 @@ public final class ByteReader {
         guard try fill() else { throw fail(.truncated, "unexpected end of input (expected 1 more byte)") }
         let b = buffer[start]
         start += 1
-        if recording != nil { recording!.append(b) }
+        recording?.append(b)
         return b
     }
 
@@ -171,7 +171,7 @@ public final class ByteReader {
             start += n
             remaining -= n
         }
-        if recording != nil { recording!.append(contentsOf: out) }
+        recording?.append(contentsOf: out)
         return out
     }
 

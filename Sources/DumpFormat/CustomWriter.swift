@@ -197,7 +197,6 @@ public final class CustomDataCopier {
                                 "input ends before the data block of this entry")
             }
             writer.markBlock(entry.dumpId)
-            let start = reader.offset
             let type = try reader.readByte()
             let id = try p.readInt("block dumpId")
             guard (type == 1 || type == 3), id == Int64(entry.dumpId), (type == 3) == entry.isBlobs else {
@@ -212,7 +211,6 @@ public final class CustomDataCopier {
             var head: [UInt8] = [type]
             writer.int(id, into: &head)
             try output.write(head)
-            _ = start
             do {
                 if type == 1 {
                     try copyChunks(output, writer)

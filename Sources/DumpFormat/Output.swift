@@ -25,7 +25,7 @@ public final class Output {
             fd = 1
             tempPath = nil
         } else {
-            let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+            let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
             let base = path.split(separator: "/").last.map(String.init) ?? "out"
             var template = Array("\(dir)/.\(base).pgreown-XXXXXX".utf8CString)
             let f = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

@@ -116,7 +116,7 @@ public enum Rewriter {
             // objects), the GRANTs inside are the owner's own and need no switch; otherwise
             // switch with SET ROLE, which a non-superuser member of the grantor may do.
             let target = ctx.map.map(r.name)
-            if ctx.map.isMapped(r.name) || (mappedEntryOwner != nil && target == mappedEntryOwner!) {
+            if ctx.map.isMapped(r.name) || target == mappedEntryOwner {
                 findings.append(RewriteFinding(kind: .grantorBlock, entry: entry,
                                                detail: "grantor \(shown(r.name)) maps to \(shown(target)): SET SESSION AUTHORIZATION removed"))
                 return StatementResult(bytes: nil, findings: findings, statementClass: cls)
