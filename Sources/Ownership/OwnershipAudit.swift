@@ -40,7 +40,7 @@ public struct OwnershipAudit: Sendable {
         for (old, new) in zip(entries, rewritten) {
             if !plain && RoleMap.restoresWithOwner(old) && new.owner == [] {
                 notOwned.append(NotOwned(entry: old.label, owner: "(restoring superuser)",
-                                         reason: "PostgreSQL requires a superuser to own a \(old.desc.lowercased())"))
+                                         reason: "PostgreSQL lets only a superuser own an object of type \(old.desc)"))
             } else if !plain && RoleMap.restoresWithOwner(old), let o = old.owner, let n = new.owner, n != owner {
                 let reason = map.kept.contains(o) ? "--keep-owner \(text(o))" : map.isMapped(o) ? "--map \(text(o))=\(text(n))" : "no --owner given"
                 notOwned.append(NotOwned(entry: old.label, owner: text(n), reason: reason))
