@@ -645,6 +645,17 @@ public final class ScriptWriter: DumpVisitor {
     }
 
     static func quoteIdentifier(_ name: [UInt8], keywords: Set<[UInt8]>) -> [UInt8] {
+        Keywords.fmtId(name, keywords: keywords)
+    }
+}
+
+/// The keywords fmtId quotes (every category but UNRESERVED), per parser version
+/// (src/include/parser/kwlist.h at each release branch), and fmtId itself.
+public enum Keywords {
+    /// pg_dump's fmtId (src/fe_utils/string_utils.c): an identifier is left bare only when it
+    /// starts with a–z or _, has only a–z, 0–9 and _, and is not in `keywords`; otherwise it is
+    /// wrapped in double quotes with inner quotes doubled.
+    public static func fmtId(_ name: [UInt8], keywords: Set<[UInt8]>) -> [UInt8] {
         var bare = !name.isEmpty
         if let first = name.first, !((first >= 0x61 && first <= 0x7a) || first == 0x5f) { bare = false }
         if bare {
@@ -664,11 +675,11 @@ public final class ScriptWriter: DumpVisitor {
         out.append(0x22)
         return out
     }
-}
 
-/// The keywords fmtId quotes (every category but UNRESERVED), per parser version
-/// (src/include/parser/kwlist.h at each release branch).
-enum Keywords {
+    /// The newest list: a superset of every released version's, so quoting with it is valid
+    /// SQL for any server.
+    public static var latest: Set<[UInt8]> { v19 }
+
     /// 11 and 12.
     static let base: Set<[UInt8]> = Set("""
         all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both \

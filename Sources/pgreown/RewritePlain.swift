@@ -261,7 +261,7 @@ struct PlainInput {
             got += n
         }
         head.removeLast(4 - got)
-        let replay = ReplaySource(prefix: head, inner: file)
+        let replay = PrefixReplaySource(prefix: head, inner: file)
         let algorithm = Decompressors.sniff(head)
         let inner: ByteSource = algorithm == .none ? replay : try DecompressingSource(inner: replay, algorithm: algorithm, name: path)
         let recorder = RecordingSource(inner: inner)
@@ -270,27 +270,6 @@ struct PlainInput {
     }
 }
 
-/// Replays bytes already read from a source, then continues with the source.
-final class ReplaySource: ByteSource {
-    private var prefix: [UInt8]
-    private var pos = 0
-    private let inner: ByteSource
-
-    init(prefix: [UInt8], inner: ByteSource) {
-        self.prefix = prefix
-        self.inner = inner
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if pos < prefix.count, let base = buffer.baseAddress, buffer.count > 0 {
-            let n = min(buffer.count, prefix.count - pos)
-            prefix.withUnsafeBytes { base.copyMemory(from: $0.baseAddress! + pos, byteCount: n) }
-            pos += n
-            return n
-        }
-        return try inner.read(into: buffer)
-    }
-}
 
 /// Keeps the bytes read through it from a movable start offset on, so the writer can copy the
 /// input between and around pseudo-entries verbatim (header comments as written, large-object

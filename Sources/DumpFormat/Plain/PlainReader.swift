@@ -838,17 +838,17 @@ public final class PlainReader {
 }
 
 /// Replays bytes already read from a source, then continues with the source.
-final class PrefixReplaySource: ByteSource {
+public final class PrefixReplaySource: ByteSource {
     private var prefix: [UInt8]
     private var pos = 0
     private let inner: ByteSource
 
-    init(prefix: [UInt8], inner: ByteSource) {
+    public init(prefix: [UInt8], inner: ByteSource) {
         self.prefix = prefix
         self.inner = inner
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if pos < prefix.count, let base = buffer.baseAddress, buffer.count > 0 {
             let n = min(buffer.count, prefix.count - pos)
             prefix.withUnsafeBytes { src in base.copyMemory(from: src.baseAddress! + pos, byteCount: n) }
