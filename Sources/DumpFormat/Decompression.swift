@@ -42,6 +42,26 @@ public enum Decompressors {
     }
 }
 
+extension Decompressors {
+    /// Open a file whose content may be a whole-file gzip, lz4 or zstd stream: the returned
+    /// source yields the decompressed bytes, and `algorithm` says which compression was found.
+    public static func openFile(path: String) throws -> (source: ByteSource, algorithm: CompressionAlgorithm) {
+        let file = try FileSource(path: path)
+        var head = [UInt8](repeating: 0, count: 4)
+        var got = 0
+        while got < 4 {
+            let n = try head.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[got...])) }
+            if n == 0 { break }
+            got += n
+        }
+        head.removeLast(4 - got)
+        let replay = PrefixReplaySource(prefix: head, inner: file)
+        let algorithm = sniff(head)
+        if algorithm == .none { return (replay, .none) }
+        return (try DecompressingSource(inner: replay, algorithm: algorithm, name: path), algorithm)
+    }
+}
+
 let outputBufferSize = 32 * 1024
 
 final class PassThrough: Decompressor {

@@ -252,18 +252,7 @@ struct PlainInput {
     let plain: PlainReader
 
     static func open(path: String) throws -> PlainInput {
-        let file = try FileSource(path: path)
-        var head = [UInt8](repeating: 0, count: 4)
-        var got = 0
-        while got < 4 {
-            let n = try head.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[got...])) }
-            if n == 0 { break }
-            got += n
-        }
-        head.removeLast(4 - got)
-        let replay = PrefixReplaySource(prefix: head, inner: file)
-        let algorithm = Decompressors.sniff(head)
-        let inner: ByteSource = algorithm == .none ? replay : try DecompressingSource(inner: replay, algorithm: algorithm, name: path)
+        let (inner, algorithm) = try Decompressors.openFile(path: path)
         let recorder = RecordingSource(inner: inner)
         let reader = ByteReader(source: recorder, name: path)
         return PlainInput(recorder: recorder, reader: reader, plain: PlainReader(reader: reader, name: path, compression: algorithm))

@@ -76,14 +76,7 @@ import Testing
 @Suite(.enabled(if: serverAvailable, "needs scripts/with-pg (PGREOWN_TEST_PG=1)"), .serialized)
 struct PreflightCLITests {
     init() throws {
-        let c = try Connection(conninfo: "dbname=postgres")
-        for role in ["reporting", "auditor", "grantor_role", "dest_owner", "restorer"] {
-            try c.query("DO $$ BEGIN CREATE ROLE \(role); EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-        }
-        try c.query("ALTER ROLE restorer LOGIN")
-        try c.query("GRANT dest_owner TO restorer")
-        // Grants whose grantor is a third role are replayed with SET ROLE: the login needs it.
-        try c.query("GRANT grantor_role TO restorer")
+        try FixtureRoles.ensureOnTestServer()
     }
 
     var conninfo: String {

@@ -315,23 +315,9 @@ struct RewritePlainServerTests {
         try run("\(pgBin)/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", db] + args, timeout: 180)
     }
 
-    /// The fixture roles (scripts/fixtures-sql/roles.sql), created where missing; restorer may
-    /// also SET ROLE grantor_role (third-party grants are replayed that way).
-    static func ensureRoles() throws {
-        let sql = try String(contentsOf: Paths.root.appendingPathComponent("scripts/fixtures-sql/roles.sql"), encoding: .utf8)
-        var stmts: [String] = []
-        for line in sql.split(separator: "\n") where line.hasPrefix("CREATE ROLE ") {
-            stmts.append("DO $$ BEGIN \(line) EXCEPTION WHEN duplicate_object THEN NULL; END $$;")
-        }
-        stmts += ["GRANT dest_owner TO restorer;", "GRANT grantor_role TO restorer;"]
-        var r = try psql(["-c", stmts.joined(separator: "\n")])
-        if r.status != 0 { r = try psql(["-c", stmts.joined(separator: "\n")]) }   // a concurrent CREATE ROLE elsewhere
-        #expect(r.status == 0, "\(r.stderr)")
-    }
-
     /// Rewrite, load with psql as `user` into a fresh database owned by dest_owner, check owners.
     func load(_ fixture: String, extra: [String] = [], user: String) throws {
-        try Self.ensureRoles()
+        try FixtureRoles.ensureOnTestServer()
         let tmp = try TempDir()
         let out = tmp.file("rewritten.sql")
         let r = try run(Paths.binary, ["rewrite", Paths.fixture(fixture), "--format", "plain", "--owner", "dest_owner"] + extra + ["-o", out])

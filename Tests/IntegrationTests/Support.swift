@@ -72,3 +72,26 @@ var archiveFixtures: [String] {
 
 /// The last non-empty stderr line: the one-sentence outcome.
 func lastLine(_ s: String) -> String { s.split(separator: "\n").last.map(String.init) ?? "" }
+
+/// The fixture roles (scripts/fixtures-sql/roles.sql) on the with-pg test server, created once
+/// per test process under a lock (suites run in parallel; two racing CREATE ROLEs collide), plus
+/// `GRANT grantor_role TO restorer`: grants of a third-party grantor are replayed with SET ROLE.
+enum FixtureRoles {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var done = false
+
+    static func ensureOnTestServer() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if done { return }
+        let sql = try String(contentsOf: Paths.root.appendingPathComponent("scripts/fixtures-sql/roles.sql"), encoding: .utf8)
+        var stmts: [String] = []
+        for line in sql.split(separator: "\n") where line.hasPrefix("CREATE ROLE ") {
+            stmts.append("DO $$ BEGIN \(line) EXCEPTION WHEN duplicate_object THEN NULL; END $$;")
+        }
+        stmts += ["GRANT dest_owner TO restorer;", "GRANT grantor_role TO restorer;"]
+        let r = try run("\(pgBin)/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c", stmts.joined(separator: "\n")])
+        guard r.status == 0 else { throw TimeoutError(command: "creating the fixture roles: \(r.stderr)") }
+        done = true
+    }
+}

@@ -84,22 +84,8 @@ public final class PlainReader {
     /// Open a plain script file, decompressing it on the fly when its first bytes are a gzip,
     /// lz4 or zstd frame (`compression` says which).
     public static func open(path: String) throws -> PlainReader {
-        let file = try FileSource(path: path)
-        var head = [UInt8](repeating: 0, count: 4)
-        var got = 0
-        while got < 4 {
-            let n = try head.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[got...])) }
-            if n == 0 { break }
-            got += n
-        }
-        head.removeLast(4 - got)
-        let source = PrefixReplaySource(prefix: head, inner: file)
-        let algorithm = Decompressors.sniff(head)
-        if algorithm == .none {
-            return PlainReader(reader: ByteReader(source: source, name: path), name: path)
-        }
-        let inner = try DecompressingSource(inner: source, algorithm: algorithm, name: path)
-        return PlainReader(reader: ByteReader(source: inner, name: path), name: path, compression: algorithm)
+        let (source, algorithm) = try Decompressors.openFile(path: path)
+        return PlainReader(reader: ByteReader(source: source, name: path), name: path, compression: algorithm)
     }
 
     // MARK: - State of one read
