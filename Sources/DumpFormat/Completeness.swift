@@ -27,8 +27,6 @@ public final class CompletenessAuditor: DumpVisitor {
     public private(set) var largeObjectSizes: [(oid: UInt32, bytes: Int64)] = []
     public private(set) var dataBytes: Int64 = 0
     public private(set) var totalBytes: Int64 = 0
-    /// Checks that failed on a structurally sound input (exit 1).
-    public private(set) var problems: [String] = []
     public let keepEntries: Bool
     public let fileName: String
 
@@ -127,8 +125,6 @@ public final class CompletenessAuditor: DumpVisitor {
     public func finish(totalBytes: Int64) throws {
         self.totalBytes = totalBytes
     }
-
-    public func addProblem(_ p: String) { problems.append(p) }
 }
 
 /// Count 0x0A bytes with memchr (glibc's vectorised scan; COPY rows are tens to hundreds of

@@ -164,15 +164,13 @@ public final class CustomArchiveWriter {
         try out.write(b)
     }
 
-    /// Ends a chunk list (a data item or one large object).
+    /// Ends a chunk list (a data item or one large object), and a BLK_BLOBS block (OID 0):
+    /// both are an Int 0.
     public func endItem() throws {
         var b: [UInt8] = []
         int(0, into: &b)
         try out.write(b)
     }
-
-    /// Ends a BLK_BLOBS block (the OID 0 terminator).
-    public func endBlobs() throws { try endItem() }
 }
 
 /// Copies the data area of a custom archive verbatim, walking its block framing to learn each

@@ -60,7 +60,7 @@ struct Verify: ParsableCommand {
                 throw e
             }
             logger.info("read \(throughput(auditor.totalBytes, since: started)); decoded \(auditor.dataBytes) bytes of data")
-            var problems = source.warnings.map { $0.description } + auditor.problems
+            var problems = source.warnings.map { $0.description }
             var ownership: OwnershipReport?
             if wantOwnership {
                 let report = try OwnershipReport.build(entries: auditor.entries, plain: source.format == .plain,
