@@ -4,10 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// The SQL script `pg_restore -f -` prints for an archive (custom, directory or tar), byte for
+/// The one SQL emitter: what pg_restore sends for an archive (custom, directory or tar), entry by
+/// entry, to an `SQLSink`. Into a `ScriptSink` it is the script `pg_restore -f -` prints, byte for
 /// byte, as the pg_restore of the archive's pg_dump major version prints it with default options
-/// (no `--create`, `--no-owner`, `-v`, …). It prints what it is given: the role policy lives in
-/// Ownership, whose rewritten entries are passed in.
+/// (no `--create`, `--no-owner`, `-v`, …); into a connection sink it is what that pg_restore
+/// executes with `-d`. It emits what it is given: the role policy lives in Ownership, whose
+/// rewritten entries are passed in; which entries run and in which pass is the `RestorePlan`.
 ///
 /// Use: `DumpSource.read(writer, data: true)`. The header and the entries come first (archives
 /// announce every entry before the first data item); data is streamed as it arrives, in TOC
@@ -28,7 +30,7 @@ import Darwin
 /// - identifier quoting with that version's keyword list;
 /// - the restore passes: event triggers (and their comments; security labels from the
 ///   November 2025 minor releases on) and materialized-view data after the ACLs.
-public final class ScriptWriter: DumpVisitor {
+public final class SQLEmitter: DumpVisitor {
     public struct Options: Sendable {
         /// The `\restrict` key (63 characters of [A-Za-z0-9]); nil: a random one per run.
         public var restrictKey: String?
@@ -37,11 +39,15 @@ public final class ScriptWriter: DumpVisitor {
         public var targetServerMajor: Int?
         /// The pg_restore to emulate; nil: the archive's pg_dump version (header).
         public var pgRestoreVersion: Version?
+        /// Which entries are restored (pg_restore's selection options).
+        public var selection: RestorePlan.Selection
 
-        public init(restrictKey: String? = nil, targetServerMajor: Int? = nil, pgRestoreVersion: Version? = nil) {
+        public init(restrictKey: String? = nil, targetServerMajor: Int? = nil, pgRestoreVersion: Version? = nil,
+                    selection: RestorePlan.Selection = RestorePlan.Selection()) {
             self.restrictKey = restrictKey
             self.targetServerMajor = targetServerMajor
             self.pgRestoreVersion = pgRestoreVersion
+            self.selection = selection
         }
     }
 
@@ -130,7 +136,7 @@ public final class ScriptWriter: DumpVisitor {
         }
     }
 
-    private let output: Output
+    private let sink: SQLSink
     private var options: Options
     /// The input's name, for error messages.
     public var inputName: String
@@ -140,9 +146,8 @@ public final class ScriptWriter: DumpVisitor {
 
     // Fixed once the first data item or the end arrives.
     private var entries: [TOCEntry] = []
-    private var position: [Int: Int] = [:]
-    private var reqs: [UInt8] = []
-    private var passes: [UInt8] = []
+    /// The restore plan, fixed when the output starts.
+    public private(set) var plan = RestorePlan(entries: [], version: Version(major: 17))
     private var version = Version(major: 17, minor: 0)
     private var keywords: Set<[UInt8]> = Keywords.v17
     private var started = false
@@ -161,14 +166,9 @@ public final class ScriptWriter: DumpVisitor {
     private enum DataMode { case none, copy, blobs, swallow }
     private var dataMode = DataMode.none
     private var dataIndex = -1
-    private var loBuffer: UnsafeMutableRawBufferPointer
-    private var loUsed = 0
-    private var scratch: [UInt8] = []
 
-    static let reqSchema: UInt8 = 1, reqData: UInt8 = 2, reqStats: UInt8 = 4
-    static let passMain: UInt8 = 0, passACL: UInt8 = 1, passPostACL: UInt8 = 2
     /// pg_restore's large-object write buffer (LOBBUFSIZE): lowrite calls carry at most this much.
-    public static let largeObjectChunk = 16384
+    public static let largeObjectChunk = ScriptSink.largeObjectChunk
 
     /// The key actually used (generated when none was given), once the script has started.
     public var restrictKey: String? { options.restrictKey }
@@ -178,16 +178,17 @@ public final class ScriptWriter: DumpVisitor {
     /// - Parameters:
     ///   - entries: the (rewritten) TOC entries to print, in archive order; the `entry` events of
     ///     the source are then ignored (data events are matched by dumpId). nil: use the events'.
-    public init(output: Output, entries: [TOCEntry]? = nil, options: Options = Options(), inputName: String = "archive") {
-        self.output = output
+    public init(sink: SQLSink, entries: [TOCEntry]? = nil, options: Options = Options(), inputName: String = "archive") {
+        self.sink = sink
         self.inputName = inputName
         self.given = entries
         self.options = options
-        self.loBuffer = .allocate(byteCount: Self.largeObjectChunk, alignment: 16)
-        scratch.reserveCapacity(2 * Self.largeObjectChunk + 64)
     }
 
-    deinit { loBuffer.deallocate() }
+    /// The script `pg_restore -f` prints, written to `output`.
+    public convenience init(output: Output, entries: [TOCEntry]? = nil, options: Options = Options(), inputName: String = "archive") {
+        self.init(sink: ScriptSink(output: output), entries: entries, options: options, inputName: inputName)
+    }
 
     /// 63 random characters of [A-Za-z0-9], as pg_dump's generate_restrict_key.
     public static func randomRestrictKey() -> String {
@@ -208,7 +209,7 @@ public final class ScriptWriter: DumpVisitor {
 
     public func beginData(_ entry: TOCEntry) throws {
         try start()
-        guard let i = position[entry.dumpId], expectsData(i) else {
+        guard let i = plan.position[entry.dumpId], plan.expectsData(i) else {
             dataMode = .swallow
             return
         }
@@ -221,7 +222,7 @@ public final class ScriptWriter: DumpVisitor {
         dataIndex = i
         if isBlobs(entries[i]) {
             dataMode = .blobs
-            try put("BEGIN;\n\n")
+            try sink.beginLargeObjects()
         } else {
             dataMode = .copy
         }
@@ -229,28 +230,26 @@ public final class ScriptWriter: DumpVisitor {
 
     public func data(_ bytes: UnsafeRawBufferPointer) throws {
         switch dataMode {
-        case .copy: try output.write(bytes)
-        case .blobs: try bufferLargeObject(bytes)
+        case .copy: try sink.copyData(bytes)
+        case .blobs: try sink.largeObjectData(bytes)
         case .swallow, .none: break
         }
     }
 
     public func beginLargeObject(oid: UInt32) throws {
         guard dataMode == .blobs else { return }
-        loUsed = 0
-        try put("SELECT pg_catalog.lo_open('\(oid)', 131072);\n")
+        try sink.beginLargeObject(oid: oid)
     }
 
     public func endLargeObject(oid: UInt32) throws {
         guard dataMode == .blobs else { return }
-        if loUsed > 0 { try flushLargeObject() }
-        try put("SELECT pg_catalog.lo_close(0);\n\n")
+        try sink.endLargeObject(oid: oid)
     }
 
     public func endData(_ entry: TOCEntry) throws {
         defer { dataMode = .none }
         guard dataMode == .copy || dataMode == .blobs else { return }
-        if dataMode == .blobs { try put("COMMIT;\n\n") }
+        if dataMode == .blobs { try sink.endLargeObjects() } else { try sink.endCopy(entries[dataIndex]) }
         try printPostamble(dataIndex)
         mainNext = dataIndex + 1
     }
@@ -258,14 +257,15 @@ public final class ScriptWriter: DumpVisitor {
     public func finish(totalBytes: Int64) throws {
         try start()
         try printMain(upTo: entries.count)
-        for pass in [Self.passACL, Self.passPostACL] {
-            for i in entries.indices where passes[i] == pass && reqs[i] != 0 {
+        for pass in [RestorePlan.Pass.acl, .postACL] {
+            for i in entries.indices where plan.passes[i] == pass && !plan.parts[i].isEmpty {
                 try printEntry(i)
             }
         }
-        try put("--\n-- PostgreSQL database dump complete\n--\n\n")
+        try sink.beginEntry(nil)
+        try comment("--\n-- PostgreSQL database dump complete\n--\n\n")
         if let key = options.restrictKey, version.restrictsMetaCommands {
-            try put("\\unrestrict \(key)\n\n")
+            try comment("\\unrestrict \(key)\n\n")
         }
     }
 
@@ -276,8 +276,6 @@ public final class ScriptWriter: DumpVisitor {
         started = true
         entries = given ?? collected
         collected = []
-        position.reserveCapacity(entries.count)
-        for (i, e) in entries.enumerated() { position[e.dumpId] = i }
         if let v = options.pgRestoreVersion {
             version = v
         } else if let raw = archiveHeader?.pgDumpVersion, let v = Version.parse(raw) {
@@ -298,88 +296,34 @@ public final class ScriptWriter: DumpVisitor {
                 break
             }
         }
-        var section = Section.preData
-        reqs = []
-        passes = []
-        reqs.reserveCapacity(entries.count)
-        passes.reserveCapacity(entries.count)
-        for e in entries {
-            if e.section != .none { section = e.section }
-            reqs.append(required(e, section))
-            passes.append(restorePass(e))
-        }
+        (sink as? ScriptSink)?.standardConformingStrings = stdStrings
+        plan = RestorePlan(entries: entries, version: version, selection: options.selection)
 
-        try put("--\n-- PostgreSQL database dump\n--\n\n")
-        if let key = options.restrictKey, version.restrictsMetaCommands { try put("\\restrict \(key)\n\n") }
-        if let v = archiveHeader?.serverVersion { try put("-- Dumped from database version "); try output.write(v); try put("\n") }
-        if let v = archiveHeader?.pgDumpVersion { try put("-- Dumped by pg_dump version "); try output.write(v); try put("\n") }
-        try put("\n")
-        try put("SET statement_timeout = 0;\nSET lock_timeout = 0;\nSET idle_in_transaction_session_timeout = 0;\n")
+        try sink.beginEntry(nil)
+        var banner = "--\n-- PostgreSQL database dump\n--\n\n"
+        if let key = options.restrictKey, version.restrictsMetaCommands { banner += "\\restrict \(key)\n\n" }
+        var head = Array(banner.utf8)
+        if let v = archiveHeader?.serverVersion { head += Array("-- Dumped from database version ".utf8) + v + [0x0a] }
+        if let v = archiveHeader?.pgDumpVersion { head += Array("-- Dumped by pg_dump version ".utf8) + v + [0x0a] }
+        head.append(0x0a)
+        try sink.scriptText(head)
+        // _doSetFixedOutputState.
+        var set = "SET statement_timeout = 0;\nSET lock_timeout = 0;\nSET idle_in_transaction_session_timeout = 0;\n"
         if version.setsTransactionTimeout && (options.targetServerMajor ?? 99) >= 17 {
-            try put("SET transaction_timeout = 0;\n")
+            set += "SET transaction_timeout = 0;\n"
         }
-        try put("SET client_encoding = '"); try output.write(encoding); try put("';\n")
-        try put("SET standard_conforming_strings = \(stdStrings ? "on" : "off");\n")
-        if let sp = searchPath { try output.write(sp) }
-        try put("SET check_function_bodies = false;\nSET xmloption = content;\nSET client_min_messages = warning;\n")
-        if !stdStrings && version.setsEscapeStringWarning { try put("SET escape_string_warning = off;\n") }
-        try put("SET row_security = off;\n\n")
-    }
-
-    /// pg_restore's _tocEntryRequired with default options: which parts of an entry print.
-    private func required(_ e: TOCEntry, _ section: Section) -> UInt8 {
-        var res = Self.reqSchema | Self.reqData
-        switch e.desc {
-        case "ENCODING", "STDSTRINGS", "SEARCHPATH", "DATABASE", "DATABASE PROPERTIES":
-            return 0
-        case "STATISTICS DATA" where version.restoresStatistics:
-            res = Self.reqStats
-        default:
-            break
-        }
-        if ["ACL", "COMMENT", "SECURITY LABEL", "STATISTICS DATA"].contains(e.desc),
-           (e.tag ?? []).starts(with: "DATABASE ".utf8) {
-            return 0   // restored only with --create
-        }
-        if !e.hadDumper {
-            let lo = (e.tag ?? []).starts(with: (version.expandsBlobMetadata ? "LARGE OBJECT" : "LARGE OBJECT ").utf8)
-            let dataLike = e.desc == "SEQUENCE SET" || e.desc == "BLOB" || e.desc == "BLOB METADATA"
-                || (lo && (e.desc == "ACL" || e.desc == "COMMENT" || e.desc == "SECURITY LABEL"))
-            res &= dataLike ? Self.reqData : ~Self.reqData
-        }
-        let defn = e.defn ?? []
-        if defn.isEmpty || (version.skipsLoadViaPartitionRootComments && defn.starts(with: "-- load via partition root ".utf8)) {
-            res &= ~Self.reqSchema
-        }
-        _ = section   // every section is restored by default
-        return res
-    }
-
-    /// pg_restore's _tocEntryRestorePass.
-    private func restorePass(_ e: TOCEntry) -> UInt8 {
-        switch e.desc {
-        case "ACL", "ACL LANGUAGE", "DEFAULT ACL":
-            return Self.passACL
-        case "MATERIALIZED VIEW DATA":
-            return Self.passPostACL
-        case "EVENT TRIGGER":
-            return version.eventTriggersAfterACLs ? Self.passPostACL : Self.passMain
-        case "COMMENT" where version.eventTriggersAfterACLs,
-             "SECURITY LABEL" where version.eventTriggerLabelsAfterACLs:
-            return (e.tag ?? []).starts(with: "EVENT TRIGGER ".utf8) ? Self.passPostACL : Self.passMain
-        case "STATISTICS DATA" where version.restoresStatistics:
-            return e.section == .postData ? Self.passPostACL : Self.passMain
-        default:
-            return Self.passMain
-        }
+        var q = Array(set.utf8) + Array("SET client_encoding = '".utf8) + encoding + Array("';\n".utf8)
+        q += Array("SET standard_conforming_strings = \(stdStrings ? "on" : "off");\n".utf8)
+        if let sp = searchPath { q += sp }
+        q += Array("SET check_function_bodies = false;\nSET xmloption = content;\nSET client_min_messages = warning;\n".utf8)
+        if !stdStrings && version.setsEscapeStringWarning { q += Array("SET escape_string_warning = off;\n".utf8) }
+        q += Array("SET row_security = off;\n".utf8)
+        try sink.command(q)
+        try comment("\n")
     }
 
     private func isBlobs(_ e: TOCEntry) -> Bool { e.desc == "BLOBS" || e.desc == "BLOB COMMENTS" }
 
-    private func expectsData(_ i: Int) -> Bool {
-        let e = entries[i]
-        return passes[i] == Self.passMain && reqs[i] & Self.reqData != 0 && e.hadDumper && e.hasData
-    }
 
     // MARK: - Entries
 
@@ -387,8 +331,8 @@ public final class ScriptWriter: DumpVisitor {
     private func printMain(upTo limit: Int) throws {
         while mainNext < limit {
             let i = mainNext
-            if passes[i] == Self.passMain && reqs[i] != 0 {
-                if expectsData(i) {
+            if plan.passes[i] == .main && !plan.parts[i].isEmpty {
+                if plan.expectsData(i) {
                     throw DumpError(.truncated, file: inputName, entry: entries[i].label, "the archive holds no data for this entry where the TOC says it has some")
                 }
                 try printEntry(i)
@@ -399,32 +343,39 @@ public final class ScriptWriter: DumpVisitor {
 
     /// restore_toc_entry for an entry whose data (if any) is not streamed.
     private func printEntry(_ i: Int) throws {
-        try printPreamble(i)
+        if try printPreamble(i) { try sink.endCopy(entries[i]) }
         try printPostamble(i)
     }
 
-    /// The schema part, and the data part up to where the data itself goes.
-    private func printPreamble(_ i: Int) throws {
+    /// The schema part, and the data part up to where the data itself goes. True when it
+    /// started a COPY (the data, if any, follows).
+    @discardableResult
+    private func printPreamble(_ i: Int) throws -> Bool {
         let e = entries[i]
-        let r = reqs[i]
-        if r & Self.reqSchema != 0 { try printTocEntry(e, prefix: "") }
-        if r & Self.reqData != 0 {
+        let r = plan.parts[i]
+        try sink.beginEntry(e)
+        if r.contains(.schema) { try printTocEntry(e, prefix: "") }
+        if r.contains(.data) {
             if e.hadDumper {
                 try printTocEntry(e, prefix: "Data for ")
                 if isBlobs(e) {
                     try selectOutputSchema(Array("pg_catalog".utf8))
                 } else {
                     try selectOutputSchema(e.namespace)
-                    if let copy = e.copyStmt, !copy.isEmpty { try output.write(copy) }
+                    if let copy = e.copyStmt, !copy.isEmpty {
+                        try sink.beginCopy(copy, entry: e)
+                        return true
+                    }
                 }
-            } else if r & Self.reqSchema == 0 {
+            } else if !r.contains(.schema) {
                 try printTocEntry(e, prefix: "")
             }
         }
+        return false
     }
 
     private func printPostamble(_ i: Int) throws {
-        if reqs[i] & Self.reqStats != 0 { try printTocEntry(entries[i], prefix: "Statistics for ") }
+        if plan.parts[i].contains(.stats) { try printTocEntry(entries[i], prefix: "Statistics for ") }
     }
 
     /// _printTocEntry.
@@ -435,7 +386,7 @@ public final class ScriptWriter: DumpVisitor {
         if version.setsWithOids && e.desc == "TABLE" {
             let withOids = e.withOids == Array("true".utf8)
             if currWithOids != withOids {
-                try put("SET default_with_oids = \(withOids ? "true" : "false");\n\n")
+                try sink.command(Array("SET default_with_oids = \(withOids ? "true" : "false");\n\n".utf8))
                 currWithOids = withOids
             }
         }
@@ -452,7 +403,7 @@ public final class ScriptWriter: DumpVisitor {
             h += sanitized(ts, hyphen: false)
         }
         h += Array("\n--\n\n".utf8)
-        try output.write(h)
+        try sink.scriptText(h)
 
         let defn = e.defn ?? []
         if version.expandsBlobMetadata && e.desc == "BLOB METADATA" {
@@ -460,22 +411,21 @@ public final class ScriptWriter: DumpVisitor {
         } else if version.expandsBlobMetadata && e.desc == "ACL" && (e.tag ?? []).starts(with: "LARGE OBJECTS".utf8) {
             try issueACLPerBlob(e)
         } else if !defn.isEmpty {
-            try output.write(defn)
-            try put("\n\n")
+            try sink.command(defn + [0x0a, 0x0a])
         }
 
         if let owner = e.owner, !owner.isEmpty, let drop = e.dropStmt, !drop.isEmpty {
             if version.expandsBlobMetadata && e.desc == "BLOB METADATA" {
                 try issueCommandPerBlob(e, Array("ALTER LARGE OBJECT ".utf8), Array(" OWNER TO ".utf8) + fmtId(owner))
             } else if let what = objectDescription(e) {
-                try output.write(Array("ALTER ".utf8) + what + Array(" OWNER TO ".utf8) + fmtId(owner) + Array(";\n\n".utf8))
+                try sink.command(Array("ALTER ".utf8) + what + Array(" OWNER TO ".utf8) + fmtId(owner) + Array(";\n\n".utf8))
             }
         }
         if partitioned, let am = e.tableam {
             var q = Array("ALTER TABLE ".utf8)
             if let ns = e.namespace, !ns.isEmpty { q += fmtId(ns) + [0x2e] }
             q += fmtId(e.tag ?? []) + Array(" SET ACCESS METHOD ".utf8) + fmtId(am) + Array(";\n\n".utf8)
-            try output.write(q)
+            try sink.command(q)
         }
     }
 
@@ -520,13 +470,13 @@ public final class ScriptWriter: DumpVisitor {
             start = i + 1
         }
         out.append(0x0a)
-        try output.write(out)
+        try sink.command(out)
     }
 
     /// IssueACLPerBlob: each command of a `LARGE OBJECTS a..b` ACL entry, replayed for every OID of
     /// the BLOB METADATA entry named by its first dependency.
     private func issueACLPerBlob(_ e: TOCEntry) throws {
-        guard let dep = e.dependencies.first, let bi = position[dep] else {
+        guard let dep = e.dependencies.first, let bi = plan.position[dep] else {
             throw DumpError(.malformed, file: inputName, entry: e.label, "could not find entry for ID \(e.dependencies.first ?? 0)")
         }
         let blob = entries[bi]
@@ -570,68 +520,29 @@ public final class ScriptWriter: DumpVisitor {
         var q = Array("SET search_path = ".utf8) + fmtId(schema)
         if schema != Array("pg_catalog".utf8) { q += Array(", pg_catalog".utf8) }
         q += Array(";\n\n".utf8)
-        try output.write(q)
+        try sink.command(q)
         currSchema = schema
     }
 
     private func selectTablespace(_ ts: [UInt8]?) throws {
         guard let ts, ts != currTablespace else { return }
         if ts.isEmpty {
-            try put("SET default_tablespace = '';\n\n")
+            try sink.command(Array("SET default_tablespace = '';\n\n".utf8))
         } else {
-            try output.write(Array("SET default_tablespace = ".utf8) + fmtId(ts) + Array(";\n\n".utf8))
+            try sink.command(Array("SET default_tablespace = ".utf8) + fmtId(ts) + Array(";\n\n".utf8))
         }
         currTablespace = ts
     }
 
     private func selectTableAccessMethod(_ am: [UInt8]?) throws {
         guard let am, am != currTableAm else { return }
-        try output.write(Array("SET default_table_access_method = ".utf8) + fmtId(am) + Array(";\n\n".utf8))
+        try sink.command(Array("SET default_table_access_method = ".utf8) + fmtId(am) + Array(";\n\n".utf8))
         currTableAm = am
-    }
-
-    // MARK: - Large objects
-
-    private func bufferLargeObject(_ bytes: UnsafeRawBufferPointer) throws {
-        var rest = bytes
-        // ahwrite: flush only when the new bytes do not fit (a full buffer waits for more or the end).
-        while loUsed + rest.count > Self.largeObjectChunk {
-            let room = Self.largeObjectChunk - loUsed
-            (loBuffer.baseAddress! + loUsed).copyMemory(from: rest.baseAddress!, byteCount: room)
-            loUsed += room
-            rest = UnsafeRawBufferPointer(rebasing: rest[room...])
-            try flushLargeObject()
-        }
-        if rest.count > 0 {
-            (loBuffer.baseAddress! + loUsed).copyMemory(from: rest.baseAddress!, byteCount: rest.count)
-            loUsed += rest.count
-        }
-    }
-
-    /// dump_lo_buf: `SELECT pg_catalog.lowrite(0, '\x…');` (appendByteaLiteral: `'\\x…'` when
-    /// strings are not standard).
-    private func flushLargeObject() throws {
-        scratch.removeAll(keepingCapacity: true)
-        scratch += Array("SELECT pg_catalog.lowrite(0, '".utf8)
-        if !stdStrings { scratch.append(0x5c) }
-        scratch += [0x5c, 0x78]
-        let hex: StaticString = "0123456789abcdef"
-        let p = loBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        hex.withUTF8Buffer { h in
-            for k in 0..<loUsed {
-                let c = p[k]
-                scratch.append(h[Int(c >> 4)])
-                scratch.append(h[Int(c & 15)])
-            }
-        }
-        scratch += Array("');\n".utf8)
-        try output.write(scratch)
-        loUsed = 0
     }
 
     // MARK: - Helpers
 
-    private func put(_ s: String) throws { try output.write(Array(s.utf8)) }
+    private func comment(_ s: String) throws { try sink.scriptText(Array(s.utf8)) }
 
     /// sanitize_line: CR and LF become spaces; NULL is "-" (schema, owner) or "".
     private func sanitized(_ s: [UInt8]?, hyphen: Bool) -> [UInt8] {
@@ -641,13 +552,16 @@ public final class ScriptWriter: DumpVisitor {
 
     /// fmtId with this pg_restore's keyword list.
     func fmtId(_ name: [UInt8]) -> [UInt8] {
-        ScriptWriter.quoteIdentifier(name, keywords: keywords)
+        SQLEmitter.quoteIdentifier(name, keywords: keywords)
     }
 
     static func quoteIdentifier(_ name: [UInt8], keywords: Set<[UInt8]>) -> [UInt8] {
         Keywords.fmtId(name, keywords: keywords)
     }
 }
+
+/// The emitter writing a script (`init(output:…)`).
+public typealias ScriptWriter = SQLEmitter
 
 /// The keywords fmtId quotes (every category but UNRESERVED), per parser version
 /// (src/include/parser/kwlist.h at each release branch), and fmtId itself.
