@@ -9,8 +9,14 @@ public struct DumpError: Error, CustomStringConvertible, Sendable, Equatable {
         case truncated
         /// A well-formed input that this tool does not read (e.g. archive version > 1.16) (exit 65).
         case unsupported
-        /// The operating system refused a read or a write (exit 74 would be sysexits; we use 65 for input, 70 otherwise).
+        /// The input cannot be opened or read (exit 66).
         case io
+        /// An output cannot be created (exit 73).
+        case cannotCreate
+        /// Writing an output failed (exit 74).
+        case writeFailed
+        /// pgreown broke one of its own rules (exit 70).
+        case internalError
     }
 
     public var kind: Kind

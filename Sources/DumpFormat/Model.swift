@@ -185,3 +185,32 @@ public func shown<C: Collection>(_ bytes: C, limit: Int = 80) -> String where C.
     if bytes.count > limit { out += Array("…".utf8) }
     return String(decoding: out, as: UTF8.self)
 }
+
+/// Hands every event to each visitor in turn (e.g. the completeness auditor and the SQL emitter,
+/// so a restore re-checks completeness as it streams).
+public final class TeeVisitor: DumpVisitor {
+    private let visitors: [DumpVisitor]
+    public init(_ visitors: [DumpVisitor]) { self.visitors = visitors }
+    public func header(_ header: ArchiveHeader, format: DumpFormatKind) throws { for v in visitors { try v.header(header, format: format) } }
+    public func entry(_ entry: TOCEntry) throws { for v in visitors { try v.entry(entry) } }
+    public func beginData(_ entry: TOCEntry) throws { for v in visitors { try v.beginData(entry) } }
+    public func data(_ bytes: UnsafeRawBufferPointer) throws { for v in visitors { try v.data(bytes) } }
+    public func beginLargeObject(oid: UInt32) throws { for v in visitors { try v.beginLargeObject(oid: oid) } }
+    public func endLargeObject(oid: UInt32) throws { for v in visitors { try v.endLargeObject(oid: oid) } }
+    public func endData(_ entry: TOCEntry) throws { for v in visitors { try v.endData(entry) } }
+    public func finish(totalBytes: Int64) throws { for v in visitors { try v.finish(totalBytes: totalBytes) } }
+}
+
+extension Array where Element == TOCEntry {
+    /// The dump's `standard_conforming_strings`: what an archive's STDSTRINGS entry or a plain
+    /// script's fixed SET block says (on when neither says), so every reader lexes alike.
+    public var standardConformingStrings: Bool {
+        for e in self {
+            if e.desc == "STDSTRINGS" { return e.defn.map { $0.firstRange(of: [UInt8]("'on'".utf8)) != nil } ?? false }
+            if e.dumpId == 0, let d = e.defn, d.firstRange(of: [UInt8]("SET standard_conforming_strings = off;".utf8)) != nil {
+                return false
+            }
+        }
+        return true
+    }
+}

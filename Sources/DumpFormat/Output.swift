@@ -24,12 +24,18 @@ public final class Output {
         if path == "-" {
             fd = 1
             tempPath = nil
+        } else if let f = Self.openInPlace(path) {
+            // A FIFO, a device or a socket: written in place as pg_dump -f does; renaming a
+            // temporary file over it would destroy it.
+            if f < 0 { throw DumpError(.cannotCreate, file: path, "cannot open for writing: \(String(cString: strerror(errno)))") }
+            fd = f
+            tempPath = nil
         } else {
             let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
             let base = path.split(separator: "/").last.map(String.init) ?? "out"
             var template = Array("\(dir)/.\(base).pgreown-XXXXXX".utf8CString)
             let f = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            if f < 0 { throw DumpError(.io, file: path, "cannot create a temporary file in \(dir): \(String(cString: strerror(errno)))") }
+            if f < 0 { throw DumpError(.cannotCreate, file: path, "cannot create a temporary file in \(dir): \(String(cString: strerror(errno)))") }
             fd = f
             tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         }
@@ -39,6 +45,14 @@ public final class Output {
     }
 
     deinit { if !closed { abort() } }
+
+    /// nil when `path` is a regular file or does not exist (written through a temporary file and
+    /// a rename); otherwise the result of opening it for writing (negative on failure).
+    private static func openInPlace(_ path: String) -> Int32? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG else { return nil }
+        return open(path, O_WRONLY | O_CLOEXEC)
+    }
 
     @inline(__always)
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -66,7 +80,7 @@ public final class Output {
             let n = Glibc.write(fd, p.baseAddress! + done, p.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw DumpError(.io, file: path, "write failed: \(String(cString: strerror(errno)))")
+                throw DumpError(.writeFailed, file: path, "write failed: \(String(cString: strerror(errno)))")
             }
             done += n
         }
@@ -75,31 +89,34 @@ public final class Output {
     /// Overwrite bytes at an absolute position already written (seekable outputs only).
     public func overwrite(at offset: Int64, _ bytes: [UInt8]) throws {
         try flush()
-        guard isSeekable else { throw DumpError(.io, file: path, "cannot seek back in a non-seekable output") }
+        guard isSeekable else { throw DumpError(.internalError, file: path, "internal: cannot seek back in a non-seekable output") }
         let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
-        if n != bytes.count { throw DumpError(.io, file: path, "write failed: \(String(cString: strerror(errno)))") }
+        if n != bytes.count { throw DumpError(.writeFailed, file: path, "write failed: \(String(cString: strerror(errno)))") }
     }
 
     /// Flush, fsync and rename the temporary file into place.
     public func commit() throws {
         try flush()
         closed = true
-        guard let tempPath else { return }
+        guard let tempPath else {
+            if fd > 2 { close(fd) }
+            return
+        }
         if sync && fsync(fd) != 0 {
             let e = String(cString: strerror(errno)); close(fd); unlink(tempPath)
-            throw DumpError(.io, file: path, "fsync failed: \(e)")
+            throw DumpError(.writeFailed, file: path, "fsync failed: \(e)")
         }
         fchmod(fd, 0o644)
         close(fd)
         if rename(tempPath, path) != 0 {
             let e = String(cString: strerror(errno)); unlink(tempPath)
-            throw DumpError(.io, file: path, "cannot rename the finished output into place: \(e)")
+            throw DumpError(.writeFailed, file: path, "cannot rename the finished output into place: \(e)")
         }
     }
 
     /// Drop the temporary file (nothing appears under the destination name).
     public func abort() {
         closed = true
-        if let tempPath { close(fd); unlink(tempPath) }
+        if let tempPath { close(fd); unlink(tempPath) } else if fd > 2 { close(fd) }
     }
 }

@@ -26,6 +26,8 @@ public struct OwnershipAudit: Sendable {
     public static func run(entries: [TOCEntry], context: RewriteContext, standardConformingStrings: Bool,
                            plain: Bool) throws -> OwnershipAudit {
         let map = context.map
+        var context = context
+        if !plain && context.createdIds == nil { context.createdIds = Set(entries.map(\.dumpId)) }
         var rewritten: [TOCEntry] = []
         rewritten.reserveCapacity(entries.count)
         var findings: [RewriteFinding] = []

@@ -32,11 +32,28 @@ public struct RewriteContext: Sendable {
     /// Roles missing on the target (known only with a preflight), and what to do about them.
     public var missingRoles: Set<[UInt8]>
     public var missingPolicy: MissingRolesPolicy
+    /// The dumpIds of the entries the dump holds (nil: unknown, as for a plain script). An ACL
+    /// entry whose object is not among them is on a built-in object (see `isBuiltInObjectACL`).
+    public var createdIds: Set<Int>?
 
-    public init(map: RoleMap, missingRoles: Set<[UInt8]> = [], missingPolicy: MissingRolesPolicy = .fail) {
+    public init(map: RoleMap, missingRoles: Set<[UInt8]> = [], missingPolicy: MissingRolesPolicy = .fail,
+                createdIds: Set<Int>? = nil) {
         self.map = map
         self.missingRoles = missingRoles
         self.missingPolicy = missingPolicy
+        self.createdIds = createdIds
+    }
+
+    /// An ACL entry on an object the dump does not create: a built-in object whose privileges were
+    /// changed (e.g. a column grant on a `pg_catalog` table). pg_dump makes such an ACL depend on
+    /// the object's dumpId although it writes no entry for the object; a plain script's entries
+    /// have no dependencies, so there the schema tells (`pg_catalog`, `information_schema`).
+    /// Its owner is the bootstrap superuser, never the mapped role: it runs as the restoring login.
+    public static func isBuiltInObjectACL(_ e: TOCEntry, createdIds: Set<Int>?) -> Bool {
+        guard e.desc == "ACL" else { return false }
+        if let ns = e.namespace, ns == Array("pg_catalog".utf8) || ns == Array("information_schema".utf8) { return true }
+        guard let createdIds, let object = e.dependencies.first else { return false }
+        return !createdIds.contains(object)
     }
 }
 
@@ -224,7 +241,7 @@ public enum Rewriter {
         if let defn = e.defn {
             let r = try rewriteSQL(defn, ctx, entry: e.label, mappedEntryOwner: out.owner,
                                    standardConformingStrings: standardConformingStrings, reportUnclassified: roleBearing,
-                                   runAs: runsAsOwner(e, owner: out.owner, defn: defn) ? out.owner : nil)
+                                   runAs: runsAsOwner(e, ctx, owner: out.owner, defn: defn) ? out.owner : nil)
             out.defn = r.bytes
             findings += r.findings
         }
@@ -250,8 +267,8 @@ public enum Rewriter {
     /// ACL entries with GRANT/REVOKE statements run as the object's owner — except the 17+
     /// `LARGE OBJECTS a..b` group entries, whose text pg_restore splits at every `;` and replays
     /// per large object (IssueACLPerBlob): every command there must name `LARGE OBJECT n`.
-    static func runsAsOwner(_ e: TOCEntry, owner: [UInt8]?, defn: [UInt8]) -> Bool {
-        guard e.desc == "ACL", let owner, !owner.isEmpty else { return false }
+    static func runsAsOwner(_ e: TOCEntry, _ ctx: RewriteContext, owner: [UInt8]?, defn: [UInt8]) -> Bool {
+        guard e.desc == "ACL", let owner, !owner.isEmpty, !RewriteContext.isBuiltInObjectACL(e, createdIds: ctx.createdIds) else { return false }
         let tag = e.tag ?? []
         if tag.starts(with: Array("LARGE OBJECTS ".utf8)) { return false }
         // A superuser owns these whatever the map says (see RoleMap.superuserOwnedDescs).

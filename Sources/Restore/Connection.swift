@@ -4,16 +4,39 @@ import Foundation
 import Glibc
 #endif
 
-/// A failure talking to the server; `description` never contains a password.
+/// A failure talking to the server, with the server's fields and, during a restore, the TOC entry
+/// and statement that failed. `description` is one line and never contains a password.
 public struct ServerError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var sqlState: String?
-    public init(_ message: String, sqlState: String? = nil) { self.message = message; self.sqlState = sqlState }
+    public var detail: String?
+    public var hint: String?
+    /// "TOC entry 3391 (TABLE DATA public t)" when a restore was running an entry.
+    public var entry: String?
+    /// The statement (or its start) that failed.
+    public var statement: String?
+    /// True when the connection itself was lost (server unavailable, not an SQL error).
+    public var connectionLost = false
+
+    public init(_ message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil) {
+        self.message = message; self.sqlState = sqlState; self.detail = detail; self.hint = hint
+    }
+
     public var description: String {
-        // libpq messages span lines ("…failed: …\n\tIs the server running…"): keep one line.
-        let oneLine = message.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        var s = ""
+        if let entry { s += "\(entry): " }
+        s += Self.oneLine(message)
+        if let sqlState { s += " (SQLSTATE \(sqlState))" }
+        if let detail, !detail.isEmpty { s += "; detail: \(Self.oneLine(detail))" }
+        if let hint, !hint.isEmpty { s += "; hint: \(Self.oneLine(hint))" }
+        if let statement { s += "; statement: \(Self.oneLine(statement))" }
+        return s
+    }
+
+    /// libpq messages span lines ("…failed: …\n\tIs the server running…"): keep one line.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
-        return sqlState.map { "\(oneLine) (SQLSTATE \($0))" } ?? oneLine
     }
 }
 
@@ -23,19 +46,185 @@ public final class Connection {
     /// The conninfo with its password masked, for logs and errors.
     public let displayName: String
 
+    /// Receives the server's notices and warnings (one line each); default: dropped.
+    private final class NoticeBox { var handler: (@Sendable (String) -> Void)? }
+    private let notices = NoticeBox()
+
     /// Connect with a conninfo string or URI ("" uses the PG* environment, as libpq defines).
-    public init(conninfo: String) throws {
-        displayName = maskConninfo(conninfo)
-        guard let c = PQconnectdb(conninfo) else { throw ServerError("out of memory connecting to \(displayName)") }
+    /// `database`, when given, overrides the conninfo's database (and `application_name` is
+    /// pgreown's unless the conninfo sets one).
+    public init(conninfo: String, database: String? = nil) throws {
+        var keys = ["dbname", "fallback_application_name"]
+        var values = [conninfo, "pgreown"]
+        if let database { keys.append("dbname"); values.append(database) }
+        var shown = maskConninfo(conninfo)
+        if let database { shown += (shown.isEmpty ? "" : " ") + "dbname=\(database)" }
+        displayName = shown
+        let c: OpaquePointer? = withCStrings(keys) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
+        guard let c else { throw ServerError("out of memory connecting to \(shown)") }
         if PQstatus(c) != CONNECTION_OK {
             let msg = String(cString: PQerrorMessage(c)).trimmingTrailingNewlines()
             PQfinish(c)
-            throw ServerError("cannot connect to \(displayName.isEmpty ? "the default server" : displayName): \(msg)")
+            var e = ServerError("cannot connect to \(shown.isEmpty ? "the default server" : shown): \(msg)")
+            e.connectionLost = true
+            throw e
         }
         conn = c
+        let box = Unmanaged.passUnretained(notices).toOpaque()
+        PQsetNoticeReceiver(c, { arg, res in
+            guard let arg, let res else { return }
+            let box = Unmanaged<NoticeBox>.fromOpaque(arg).takeUnretainedValue()
+            guard let handler = box.handler else { return }
+            handler(ServerError.oneLine(String(cString: PQresultErrorMessage(res))))
+        }, box)
     }
 
-    deinit { PQfinish(conn) }
+    private var closed = false
+
+    deinit { close() }
+
+    /// End the session now (the server process goes away; a database can then be dropped or
+    /// renamed). The connection must not be used afterwards.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        PQfinish(conn)
+    }
+
+    /// Route the server's notices and warnings (e.g. to the log).
+    public func onNotice(_ handler: @escaping @Sendable (String) -> Void) { notices.handler = handler }
+
+    /// The server process serving this connection.
+    public var backendPID: Int32 { PQbackendPID(conn) }
+
+    /// True while the connection is usable.
+    public var isOK: Bool { PQstatus(conn) == CONNECTION_OK }
+
+    // MARK: - Raw SQL, COPY and large objects (the restore's sink)
+
+    /// Run SQL bytes (one or more statements, any encoding the session accepts); returns the
+    /// last result's command tag row count (PQcmdTuples) when it has one. COPY must go through
+    /// `beginCopy`.
+    @discardableResult
+    public func execute(_ sql: [UInt8]) throws -> Int64? {
+        let res: OpaquePointer? = sql.withUnsafeBufferPointer { buf in
+            var z = [CChar](repeating: 0, count: buf.count + 1)
+            z.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(buf)) }
+            return PQexec(conn, z)
+        }
+        guard let res else { throw lost("query failed") }
+        defer { PQclear(res) }
+        let status = PQresultStatus(res)
+        if status == PGRES_COPY_IN {
+            throw ServerError("a COPY FROM STDIN outside a table's data is not supported here")
+        }
+        try check(res)
+        let n = String(cString: PQcmdTuples(res))
+        return Int64(n)
+    }
+
+    /// Start `COPY … FROM stdin`.
+    public func beginCopy(_ statement: [UInt8]) throws {
+        let res: OpaquePointer? = statement.withUnsafeBufferPointer { buf in
+            var z = [CChar](repeating: 0, count: buf.count + 1)
+            z.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(buf)) }
+            return PQexec(conn, z)
+        }
+        guard let res else { throw lost("COPY failed") }
+        defer { PQclear(res) }
+        if PQresultStatus(res) == PGRES_COPY_IN { return }
+        try check(res)
+        throw ServerError("the statement did not start COPY FROM STDIN")
+    }
+
+    /// Send COPY data (blocking; libpq buffers it).
+    public func putCopyData(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        var off = 0
+        while off < bytes.count {
+            let n = min(bytes.count - off, Int(Int32.max))
+            if PQputCopyData(conn, base.assumingMemoryBound(to: CChar.self) + off, Int32(n)) != 1 {
+                throw lost("sending COPY data failed")
+            }
+            off += n
+        }
+    }
+
+    /// End the COPY; the rows the server loaded.
+    @discardableResult
+    public func endCopy() throws -> Int64 {
+        if PQputCopyEnd(conn, nil) != 1 { throw lost("ending COPY failed") }
+        var firstError: ServerError?
+        var rows: Int64 = 0
+        var sawResult = false
+        while let res = PQgetResult(conn) {
+            sawResult = true
+            defer { PQclear(res) }
+            do {
+                try check(res)
+                rows = Int64(String(cString: PQcmdTuples(res))) ?? 0
+            } catch let e as ServerError {
+                if firstError == nil { firstError = e }
+            }
+        }
+        if let firstError { throw firstError }
+        if !sawResult || !isOK { throw lost("COPY ended without a result") }
+        return rows
+    }
+
+    /// lo_open(oid, INV_WRITE) inside the current transaction.
+    public func openLargeObjectForWriting(_ oid: UInt32) throws -> Int32 {
+        let fd = lo_open(conn, Oid(oid), 0x20000)
+        if fd < 0 { throw lastError("could not open large object \(oid)") }
+        return fd
+    }
+
+    public func writeLargeObject(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
+        var off = 0
+        while off < bytes.count {
+            let n = min(bytes.count - off, 1 << 20)
+            let w = lo_write(conn, fd, base.assumingMemoryBound(to: CChar.self) + off, n)
+            if w != Int32(n) { throw lastError("could not write to large object") }
+            off += n
+        }
+    }
+
+    public func closeLargeObject(_ fd: Int32) throws {
+        if lo_close(conn, fd) != 0 { throw lastError("could not close large object") }
+    }
+
+    private func check(_ res: OpaquePointer) throws {
+        let status = PQresultStatus(res)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
+            throw error(from: res)
+        }
+    }
+
+    private func field(_ res: OpaquePointer, _ code: Character) -> String? {
+        guard let ascii = code.asciiValue, let p = PQresultErrorField(res, Int32(ascii)) else { return nil }
+        return String(cString: p)
+    }
+
+    private func error(from res: OpaquePointer) -> ServerError {
+        let primary = field(res, "M") ?? String(cString: PQresultErrorMessage(res)).trimmingTrailingNewlines()
+        var e = ServerError(primary.isEmpty ? String(cString: PQerrorMessage(conn)).trimmingTrailingNewlines() : primary,
+                            sqlState: field(res, "C"), detail: field(res, "D"), hint: field(res, "H"))
+        e.connectionLost = !isOK
+        return e
+    }
+
+    private func lastError(_ what: String) -> ServerError {
+        var e = ServerError("\(what): \(String(cString: PQerrorMessage(conn)).trimmingTrailingNewlines())")
+        e.connectionLost = !isOK
+        return e
+    }
+
+    private func lost(_ what: String) -> ServerError {
+        var e = lastError(what)
+        e.connectionLost = !isOK || e.connectionLost
+        return e
+    }
 
     /// server_version_num, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(conn)) }
@@ -43,7 +232,7 @@ public final class Connection {
     /// Run SQL (one or more statements); return the rows of the last result as text (NULL → nil).
     @discardableResult
     public func query(_ sql: String) throws -> [[String?]] {
-        guard let res = PQexec(conn, sql) else { throw ServerError(String(cString: PQerrorMessage(conn))) }
+        guard let res = PQexec(conn, sql) else { throw lost("query failed") }
         defer { PQclear(res) }
         return try rows(res)
     }
@@ -58,18 +247,13 @@ public final class Connection {
                 PQexecParams(conn, sql, Int32(params.count), nil, p, nil, nil, 0)
             }
         }
-        guard let res else { throw ServerError(String(cString: PQerrorMessage(conn))) }
+        guard let res else { throw lost("query failed") }
         defer { PQclear(res) }
         return try rows(res)
     }
 
     private func rows(_ res: OpaquePointer) throws -> [[String?]] {
-        let status = PQresultStatus(res)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            let msg = String(cString: PQresultErrorMessage(res)).trimmingTrailingNewlines()
-            let state = PQresultErrorField(res, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            throw ServerError(msg, sqlState: state)
-        }
+        try check(res)
         let n = Int(PQntuples(res)), m = Int(PQnfields(res))
         var out: [[String?]] = []
         out.reserveCapacity(n)
@@ -141,4 +325,14 @@ extension String {
         for c in self { if c == a { out += b } else { out.append(c) } }
         return out
     }
+}
+
+/// Run `body` with the strings as a NULL-terminated array of C strings.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let dup: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    defer { dup.forEach { free($0) } }
+    var ptrs: [UnsafePointer<CChar>?] = dup.map { $0.map { UnsafePointer($0) } }
+    ptrs.append(nil)
+    // Never empty (the terminating nil), so the base address exists.
+    return ptrs.withUnsafeBufferPointer { body($0.baseAddress.unsafelyUnwrapped) }
 }

@@ -28,7 +28,7 @@ public struct PreflightReport: Sendable {
         for g in unreachableGrantors {
             p.append("login \(login) cannot SET ROLE \(g), the grantor of some grants (grant membership, or use --map \(g)=\(owner))")
         }
-        for e in superuserOnly { p.append("\(e) needs a superuser; \(login) is not one") }
+        for e in superuserOnly { p.append("\(e) needs a superuser; \(login) is not one (skip it on purpose with --exclude-type TYPE or -L LIST)") }
         return p
     }
 }
@@ -87,5 +87,29 @@ public enum Preflight {
                                login: login, loginIsSuperuser: isSuper, owner: owner, ownerExists: ownerExists,
                                loginCanSetRoleOwner: canSetOwner, missingRoles: missing, unreachableGrantors: unreachable,
                                superuserOnly: superOnly)
+    }
+}
+
+extension Preflight {
+    /// What a restore needs beyond verify's preflight: the login may create the scratch
+    /// database, and every extension the dump creates is available (and, for a login that is
+    /// not a superuser, trusted). Each problem names the entry and the option that skips it.
+    public static func restoreProblems(_ conn: Connection, entries: [TOCEntry], needsCreateDB: Bool) throws -> [String] {
+        var p: [String] = []
+        let who = try conn.query("SELECT rolsuper::text, rolcreatedb::text FROM pg_roles WHERE rolname = current_user").first
+        let isSuper = who?[0] == "true"
+        if needsCreateDB && !isSuper && who?[1] != "true" {
+            p.append("the login cannot create databases (it needs CREATEDB for the scratch database, or use --in-place)")
+        }
+        for e in entries where e.desc == "EXTENSION" {
+            let name = e.tagText
+            let versions = try conn.query("SELECT \(conn.serverVersion >= 130000 ? "trusted::text" : "'false'") FROM pg_available_extension_versions WHERE name = $1", [name])
+            if versions.isEmpty {
+                p.append("\(e.label): extension \(name) is not available on the server (install it, or skip the entry with --exclude-type EXTENSION or -L LIST)")
+            } else if !isSuper && !versions.contains(where: { $0[0] == "true" }) {
+                p.append("\(e.label): extension \(name) is not trusted and needs a superuser (skip the entry with --exclude-type EXTENSION or -L LIST)")
+            }
+        }
+        return p
     }
 }

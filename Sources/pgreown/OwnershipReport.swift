@@ -13,7 +13,8 @@ struct OwnershipReport {
     var policyProblems: [String] = []
 
     static func build(entries: [TOCEntry], plain: Bool, standardConformingStrings: Bool, roles: RoleOptions,
-                      target: String?) throws -> OwnershipReport {
+                      target: String?, connection: Connection? = nil,
+                      selectedEntries: [TOCEntry]? = nil) throws -> OwnershipReport {
         guard let owner = roles.effectiveOwner else {
             throw ValidationError("--target needs an owner role: give --owner ROLE or set DB_OWNER")
         }
@@ -21,14 +22,18 @@ struct OwnershipReport {
         var ctx = RewriteContext(map: map, missingPolicy: roles.missingRoles)
         var audit = try OwnershipAudit.run(entries: entries, context: ctx, standardConformingStrings: standardConformingStrings, plain: plain)
         var report = OwnershipReport(audit: audit, preflight: nil, policy: roles.missingRoles)
-        guard let target else { return report }
         let conn: Connection
-        do { conn = try Connection(conninfo: target) } catch let e as ServerError {
-            printError("pgreown: \(e.description)")
-            throw ExitCode(Exit.unavailable)
+        if let connection {
+            conn = connection
+        } else {
+            guard let target else { return report }
+            do { conn = try Connection(conninfo: target) } catch let e as ServerError {
+                printError("pgreown: \(e.description)")
+                throw ExitCode(Exit.unavailable)
+            }
         }
         let pre = try Preflight.run(conn, owner: owner, namedRoles: Set(audit.namedRoles.keys).union([owner]),
-                                    grantors: audit.grantors, entries: entries)
+                                    grantors: audit.grantors, entries: selectedEntries ?? entries)
         report.preflight = pre
         report.policyProblems += pre.blockingProblems
         if !pre.missingRoles.isEmpty {

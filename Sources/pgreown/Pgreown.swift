@@ -2,6 +2,7 @@ import ArgumentParser
 import DumpFormat
 import Foundation
 import Logging
+import Restore
 
 #if canImport(Glibc)
 import Glibc
@@ -18,12 +19,13 @@ struct Pgreown: ParsableCommand {
         detected from the bytes, never from the file name.
 
         Exit codes: 0 ok; 1 verification found problems; 64 usage; 65 malformed or incomplete \
-        input; 66 input cannot be opened; 69 server unavailable or preflight refused; 70 internal error.
+        input; 66 input cannot be opened; 69 server unavailable or preflight refused; 70 internal error; \
+        73 an output cannot be created; 74 writing an output failed.
 
         Environment: DB_OWNER is the default --owner; the PG* variables and conninfo strings work \
         as libpq defines them; PGREOWN_LOG_LEVEL=info (or debug) logs timings and throughput on stderr.
         """,
-        subcommands: [Inspect.self, Verify.self, Rewrite.self]
+        subcommands: [Inspect.self, Verify.self, Rewrite.self, RestoreCommand.self]
     )
 }
 
@@ -36,6 +38,8 @@ enum Exit {
     static let noInput: Int32 = 66
     static let unavailable: Int32 = 69
     static let internalError: Int32 = 70
+    static let cannotCreate: Int32 = 73
+    static let ioError: Int32 = 74
 }
 
 struct DumpArgument: ParsableArguments {
@@ -81,8 +85,14 @@ func runReporting(_ body: () throws -> Int32) throws {
         printError("pgreown: \(e.description)")
         switch e.kind {
         case .io: throw ExitCode(Exit.noInput)
-        default: throw ExitCode(Exit.badInput)
+        case .cannotCreate: throw ExitCode(Exit.cannotCreate)
+        case .writeFailed: throw ExitCode(Exit.ioError)
+        case .internalError: throw ExitCode(Exit.internalError)
+        case .malformed, .truncated, .unsupported: throw ExitCode(Exit.badInput)
         }
+    } catch let e as ServerError {
+        printError("pgreown: \(e.description)")
+        throw ExitCode(Exit.unavailable)
     }
     if code != 0 { throw ExitCode(code) }
 }

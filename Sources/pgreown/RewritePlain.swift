@@ -357,7 +357,7 @@ final class PlainScriptWriter: DumpVisitor {
     }
 
     private func internalError(_ message: String, at offset: Int64? = nil) -> DumpError {
-        DumpError(.malformed, file: reader?.name ?? "plain script", offset: offset, "internal: \(message)")
+        DumpError(.internalError, file: reader?.name ?? "plain script", offset: offset, "internal: \(message)")
     }
 
     /// Raw mode: copy the input up to `offset` verbatim.

@@ -64,7 +64,8 @@ struct Verify: ParsableCommand {
             var ownership: OwnershipReport?
             if wantOwnership {
                 let report = try OwnershipReport.build(entries: auditor.entries, plain: source.format == .plain,
-                                                       standardConformingStrings: true, roles: roles, target: target)
+                                                       standardConformingStrings: auditor.entries.standardConformingStrings,
+                                                       roles: roles, target: target)
                 problems += report.policyProblems
                 ownership = report
             }

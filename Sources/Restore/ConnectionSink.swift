@@ -1,0 +1,132 @@
+import DumpFormat
+import Ownership
+
+/// The SQL emitter's live sink: executes what pg_restore would execute with `-d`, as the owner
+/// role R (`SET ROLE R`) so every object is born owned by R, except the entries `runsAsLogin`
+/// names, which run as the login itself. COPY data streams through `PQputCopyData` unparsed;
+/// large objects are written with `lo_open`/`lo_write` as pg_restore does against a database.
+///
+/// The first SQL error stops the load (a `ServerError` naming the TOC entry and statement),
+/// unless its SQLSTATE is in `ignoredStates`: then it is recorded in `ignored` and the load goes on.
+public final class ConnectionSink: SQLSink {
+    public struct Ignored: Sendable, Codable {
+        public var entry: String
+        public var sqlState: String
+        public var message: String
+    }
+
+    public let connection: Connection
+    /// `SET ROLE R;`
+    private let setOwnerRole: [UInt8]
+    private let runsAsLogin: (TOCEntry) -> Bool
+    public let ignoredStates: Set<String>
+    public private(set) var ignored: [Ignored] = []
+    /// Rows the server reports per COPY, by dumpId.
+    public private(set) var copiedRows: [Int: Int64] = [:]
+    /// Entries run as the login, by label (for the log).
+    public private(set) var ranAsLogin: [String] = []
+    public private(set) var largeObjects = 0
+    public private(set) var entriesRun = 0
+    /// The entry being run (nil: the prelude or the trailer).
+    public private(set) var current: TOCEntry?
+    /// Called before each entry (progress).
+    public var onEntry: ((TOCEntry) -> Void)?
+
+    private enum RoleState { case owner, login, unknown }
+    private var role = RoleState.login
+    private var inCopy = false
+    private var loFD: Int32 = -1
+
+    public init(connection: Connection, owner: String, ignoredStates: Set<String> = [],
+                runsAsLogin: @escaping (TOCEntry) -> Bool) {
+        self.connection = connection
+        self.setOwnerRole = Array("SET ROLE ".utf8) + Identifier.quote(Array(owner.utf8)) + [0x3b]
+        self.ignoredStates = ignoredStates
+        self.runsAsLogin = runsAsLogin
+    }
+
+    public func beginEntry(_ entry: TOCEntry?) throws {
+        current = entry
+        guard let entry else { return }
+        entriesRun += 1
+        onEntry?(entry)
+        if runsAsLogin(entry) {
+            ranAsLogin.append(entry.label)
+            if role != .login { try run(Array("RESET ROLE;".utf8)); role = .login }
+        } else if role != .owner {
+            try run(setOwnerRole)
+            role = .owner
+        }
+    }
+
+    public func scriptText(_ bytes: [UInt8]) throws {}
+
+    public func command(_ bytes: [UInt8]) throws {
+        try run(bytes)
+        // ACL entries switch roles themselves (SET ROLE owner … RESET ROLE, grantor blocks).
+        if bytes.firstRange(of: Array("ROLE".utf8)) != nil || bytes.firstRange(of: Array("AUTHORIZATION".utf8)) != nil {
+            role = .unknown
+        }
+    }
+
+    public func beginCopy(_ statement: [UInt8], entry: TOCEntry) throws {
+        do {
+            try connection.beginCopy(statement)
+            inCopy = true
+        } catch let e as ServerError {
+            try handle(e, statement)
+        }
+    }
+
+    public func copyData(_ bytes: UnsafeRawBufferPointer) throws {
+        guard inCopy else { return }
+        do { try connection.putCopyData(bytes) } catch let e as ServerError { throw attributed(e, nil) }
+    }
+
+    public func endCopy(_ entry: TOCEntry) throws {
+        guard inCopy else { return }
+        inCopy = false
+        do {
+            copiedRows[entry.dumpId] = try connection.endCopy()
+        } catch let e as ServerError {
+            try handle(e, entry.copyStmt ?? [])
+        }
+    }
+
+    public func beginLargeObjects() throws { try run(Array("BEGIN;".utf8)) }
+    public func endLargeObjects() throws { try run(Array("COMMIT;".utf8)) }
+
+    public func beginLargeObject(oid: UInt32) throws {
+        do { loFD = try connection.openLargeObjectForWriting(oid) } catch let e as ServerError { throw attributed(e, nil) }
+    }
+
+    public func largeObjectData(_ bytes: UnsafeRawBufferPointer) throws {
+        do { try connection.writeLargeObject(loFD, bytes) } catch let e as ServerError { throw attributed(e, nil) }
+    }
+
+    public func endLargeObject(oid: UInt32) throws {
+        do { try connection.closeLargeObject(loFD) } catch let e as ServerError { throw attributed(e, nil) }
+        loFD = -1
+        largeObjects += 1
+    }
+
+    /// Execute, stopping on an error that is not ignored.
+    private func run(_ sql: [UInt8]) throws {
+        do { try connection.execute(sql) } catch let e as ServerError { try handle(e, sql) }
+    }
+
+    private func handle(_ e: ServerError, _ sql: [UInt8]) throws {
+        if !e.connectionLost, let state = e.sqlState, ignoredStates.contains(state) {
+            ignored.append(Ignored(entry: current?.label ?? "prelude", sqlState: state, message: e.message))
+            return
+        }
+        throw attributed(e, sql)
+    }
+
+    private func attributed(_ e: ServerError, _ sql: [UInt8]?) -> ServerError {
+        var e = e
+        e.entry = current?.label ?? "the session prelude"
+        if let sql { e.statement = shown(sql.drop { $0 == 0x0a || $0 == 0x20 }, limit: 200) }
+        return e
+    }
+}

@@ -1,0 +1,466 @@
+import DumpFormat
+import Foundation
+import Ownership
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `pgreown restore` after the preflight (DESIGN.md §5): a scratch database `<db>-restore`, the
+/// load as the owner role through the SQL emitter and a connection sink, the checks, the swap.
+/// Any failure before the swap drops the scratch database and leaves the live one untouched.
+public final class Restorer {
+    public struct Options: Sendable {
+        /// Base conninfo or URI ("" = the PG* environment); its database is replaced.
+        public var conninfo: String
+        /// The live database.
+        public var database: String
+        /// Where the admin connection goes (CREATE/DROP/RENAME DATABASE).
+        public var maintenanceDatabase = "postgres"
+        /// The role R that owns everything.
+        public var owner: String
+        /// Roles whose objects stay theirs (`--keep-owner`).
+        public var keepOwners: Set<String> = []
+        /// SQLSTATEs that do not stop the load (`--ignore-error`).
+        public var ignoredStates: Set<String> = []
+        public var selection = RestorePlan.Selection()
+        /// `SET session_replication_role = replica` for the load (`--disable-triggers`).
+        public var disableTriggers = false
+        /// Load into the existing, empty database instead of a scratch one (`--in-place`).
+        public var inPlace = false
+        /// Keep `<db>-old` after the swap.
+        public var keepOld = false
+        /// Sessions of these roles are never terminated (`--spare-sessions-of`).
+        public var spareSessionsOf: [String] = ["rdsadmin"]
+        public var swapTries = 10
+        public var swapRetrySeconds = 5.0
+
+        public init(conninfo: String, database: String, owner: String) {
+            self.conninfo = conninfo; self.database = database; self.owner = owner
+        }
+
+        public var scratchName: String { inPlace ? database : "\(database)-restore" }
+        public var oldName: String { "\(database)-old" }
+    }
+
+    /// What a restore did, for the summary and `--json`.
+    public struct Report: Sendable, Codable {
+        public struct Table: Sendable, Codable {
+            public var table: String
+            public var rowsInDump: Int64?
+            public var rowsLoaded: Int64?
+        }
+        public struct Check: Sendable, Codable {
+            public var name: String
+            public var ok: Bool
+            public var detail: String
+        }
+        public var database: String
+        public var scratchDatabase: String
+        public var owner: String
+        public var serverVersion: Int = 0
+        public var entriesRun = 0
+        public var tables: [Table] = []
+        public var largeObjects = 0
+        public var dataBytes: Int64 = 0
+        public var ranAsLogin: [String] = []
+        public var ignoredErrors: [ConnectionSink.Ignored] = []
+        public var checks: [Check] = []
+        public var seconds: [String: Double] = [:]
+        public var swapped = false
+        public var oldDatabaseKept: String?
+    }
+
+    /// A restore that stopped; `state` says where things are and what repairs them.
+    public struct Failure: Error, CustomStringConvertible {
+        public var underlying: Error
+        public var state: String
+        public var description: String { "\(underlying) — \(state)" }
+    }
+
+    public let options: Options
+    public var log: @Sendable (String) -> Void = { _ in }
+    public private(set) var report: Report
+
+    public init(options: Options) {
+        self.options = options
+        report = Report(database: options.database, scratchDatabase: options.scratchName, owner: options.owner)
+    }
+
+    // MARK: - The whole sequence
+
+    /// Load `source` (whose rewritten entries are `entries`; nil for plain input, where `plainRewrite`
+    /// rewrites each pseudo-entry) and swap it in.
+    public func run(source: DumpSource, entries: [TOCEntry]?, plainRewrite: ((TOCEntry) throws -> TOCEntry)? = nil) throws {
+        let admin = try Connection(conninfo: options.conninfo, database: options.inPlace ? options.database : options.maintenanceDatabase)
+        report.serverVersion = admin.serverVersion
+        var t = monotonic()
+        if options.inPlace {
+            try checkEmpty(admin)
+        } else {
+            try createScratch(admin, entries: entries ?? [])
+        }
+        report.seconds["create"] = monotonic() - t
+        t = monotonic()
+        do {
+            try load(source: source, entries: entries, plainRewrite: plainRewrite)
+            report.seconds["load"] = monotonic() - t
+            t = monotonic()
+            try check()
+            report.seconds["checks"] = monotonic() - t
+        } catch {
+            if options.inPlace {
+                throw Failure(underlying: error, state: "the database \(options.database) holds a partial restore (--in-place): drop and recreate it before trying again")
+            }
+            dropScratch(admin)
+            throw Failure(underlying: error, state: "the scratch database \(options.scratchName) was dropped; \(options.database) is untouched")
+        }
+        if options.inPlace { return }
+        t = monotonic()
+        try swap(admin)
+        report.seconds["swap"] = monotonic() - t
+    }
+
+    // MARK: - Scratch database
+
+    func checkEmpty(_ c: Connection) throws {
+        let n = try c.query("""
+            SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+            """).first?[0] ?? "0"
+        if n != "0" {
+            throw ServerError("--in-place needs an empty database: \(options.database) holds \(n) relations")
+        }
+    }
+
+    func createScratch(_ admin: Connection, entries: [TOCEntry]) throws {
+        let scratch = try admin.quoteIdentifier(options.scratchName)
+        let owner = try admin.quoteIdentifier(options.owner)
+        if try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.scratchName]).count > 0 {
+            log("dropping the leftover \(options.scratchName)")
+            try admin.query("DROP DATABASE \(scratch)")
+        }
+        var with = "TEMPLATE template0 OWNER \(owner)"
+        let settings = Self.databaseSettings(entries)
+        if let enc = settings["ENCODING"] { with += " ENCODING \(try admin.quoteLiteral(enc))" }
+        var locale = ""
+        let collate = settings["LC_COLLATE"] ?? settings["LOCALE"]
+        let ctype = settings["LC_CTYPE"] ?? settings["LOCALE"]
+        if let collate { locale += " LC_COLLATE \(try admin.quoteLiteral(collate))" }
+        if let ctype { locale += " LC_CTYPE \(try admin.quoteLiteral(ctype))" }
+        if admin.serverVersion >= 150000, settings["LOCALE_PROVIDER"]?.lowercased() == "icu" {
+            locale += " LOCALE_PROVIDER icu"
+            if let icu = settings["ICU_LOCALE"] { locale += " ICU_LOCALE \(try admin.quoteLiteral(icu))" }
+        }
+        do {
+            try admin.query("CREATE DATABASE \(scratch) WITH \(with)\(locale)")
+        } catch let e as ServerError where !locale.isEmpty && e.sqlState == "22023" {
+            log("warning: the dump's locale is not available on the server (\(e.message)); \(options.scratchName) gets the server's default locale")
+            try admin.query("CREATE DATABASE \(scratch) WITH \(with)")
+        }
+        log("created \(options.scratchName) (owner \(options.owner)\(settings["ENCODING"].map { ", encoding \($0)" } ?? ""))")
+    }
+
+    func dropScratch(_ admin: Connection) {
+        do {
+            let scratch = try admin.quoteIdentifier(options.scratchName)
+            try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                            [options.scratchName])
+            try admin.query("DROP DATABASE IF EXISTS \(scratch)")
+            log("dropped \(options.scratchName)")
+        } catch {
+            log("warning: could not drop \(options.scratchName): \(error); drop it by hand: DROP DATABASE \(Identifier.quote(options.scratchName))")
+        }
+    }
+
+    /// ENCODING (from the ENCODING entry) and the locale options of the DATABASE entry's
+    /// `CREATE DATABASE … WITH …` (LOCALE, LC_COLLATE, LC_CTYPE, LOCALE_PROVIDER, ICU_LOCALE).
+    public static func databaseSettings(_ entries: [TOCEntry]) -> [String: String] {
+        var out: [String: String] = [:]
+        for e in entries {
+            if e.desc == "ENCODING", let d = e.defn, let v = quotedValue(d) { out["ENCODING"] = v }
+            guard e.desc == "DATABASE", let d = e.defn,
+                  let stmt = try? SQLStatement.split(d).first(where: { $0.kind == .statement }) else { continue }
+            let toks = stmt.significantTokens
+            for (i, t) in toks.enumerated() where i + 2 < toks.count && stmt.text(toks[i + 1]) == [0x3d] {
+                let key = String(decoding: stmt.text(t), as: UTF8.self).uppercased()
+                guard ["LOCALE", "LC_COLLATE", "LC_CTYPE", "LOCALE_PROVIDER", "ICU_LOCALE"].contains(key) else { continue }
+                var v = stmt.text(toks[i + 2])
+                if v.first == 0x27, v.count >= 2 { v = Array(v.dropFirst().dropLast()) }
+                out[key] = String(decoding: v, as: UTF8.self).replacingOccurrences(of: "''", with: "'")
+            }
+        }
+        return out
+    }
+
+    static func quotedValue(_ d: [UInt8]) -> String? {
+        guard let a = d.firstIndex(of: 0x27), let b = d[(a + 1)...].firstIndex(of: 0x27) else { return nil }
+        return String(decoding: d[(a + 1)..<b], as: UTF8.self)
+    }
+
+    // MARK: - Load
+
+    private var auditor: CompletenessAuditor?
+    private var restoredData: Set<Int> = []
+    private var login = ""
+    private var loginKinds: [String] = []
+
+    func load(source: DumpSource, entries: [TOCEntry]?, plainRewrite: ((TOCEntry) throws -> TOCEntry)?) throws {
+        let conn = try Connection(conninfo: options.conninfo, database: options.scratchName)
+        conn.onNotice { [log] m in log("server: \(m)") }
+        login = try conn.query("SELECT current_user::text").first?[0] ?? "?"
+        if options.disableTriggers { try conn.query("SET session_replication_role = replica") }
+        let created = entries.map { Set($0.map(\.dumpId)) }
+        let sink = ConnectionSink(connection: conn, owner: options.owner, ignoredStates: options.ignoredStates) { e in
+            Self.runsAsLogin(e, createdIds: created)
+        }
+        let auditor = CompletenessAuditor(fileName: source.name, keepEntries: false)
+        self.auditor = auditor
+        var lastLog = monotonic()
+        let started = lastLog
+        defer { conn.close() }
+        sink.onEntry = { [log, unowned sink] e in
+            let now = monotonic()
+            if now - lastLog >= 10 {
+                lastLog = now
+                log(String(format: "restore: %d entries, %.1f MB of data, %.0f s; now %@", sink.entriesRun,
+                           Double(auditor.dataBytes) / 1e6, now - started, e.label))
+            }
+        }
+        if let entries {
+            let emitter = SQLEmitter(sink: sink, entries: entries,
+                                     options: .init(targetServerMajor: conn.serverVersion / 10000, selection: options.selection),
+                                     inputName: source.name)
+            try source.read(TeeVisitor([auditor, emitter]), data: true)
+            let plan = emitter.plan
+            restoredData = Set(plan.entries.indices.filter { plan.expectsData($0) }.map { plan.entries[$0].dumpId })
+            try applyDatabaseEntries(entries, sink: sink)
+        } else if let plainRewrite {
+            let loader = PlainLoader(sink: sink, serverMajor: conn.serverVersion / 10000, selection: options.selection,
+                                     rewrite: plainRewrite)
+            try source.read(TeeVisitor([auditor, loader]), data: true)
+            restoredData = loader.restoredData
+        }
+        report.entriesRun = sink.entriesRun
+        report.ranAsLogin = sink.ranAsLogin
+        report.ignoredErrors = sink.ignored
+        report.largeObjects = sink.largeObjects
+        report.dataBytes = auditor.dataBytes
+        for w in source.warnings { log("warning: \(w)") }
+        if !sink.ranAsLogin.isEmpty { log("ran as the login \(login): \(sink.ranAsLogin.joined(separator: "; "))") }
+        for i in sink.ignored { log("ignored error \(i.sqlState) in \(i.entry): \(i.message)") }
+        sinkRows = sink.copiedRows
+    }
+
+    /// Entries the login runs itself, not the owner role: what needs a superuser, extensions,
+    /// the database's own settings (ALTER ROLE … IN DATABASE needs CREATEROLE), and ACLs of
+    /// built-in objects (owned by the bootstrap superuser, never by R).
+    public static func runsAsLogin(_ e: TOCEntry, createdIds: Set<Int>?) -> Bool {
+        if Preflight.needsSuperuser(e) || e.desc == "EXTENSION" { return true }
+        if RestorePlan.isDatabaseLevel(e) && e.desc != "ACL" { return true }
+        return RewriteContext.isBuiltInObjectACL(e, createdIds: createdIds)
+    }
+
+    /// The dump's database-level entries (ALTER DATABASE … SET, database grants and comment),
+    /// applied to the scratch database under its own name so they survive the swap.
+    func applyDatabaseEntries(_ entries: [TOCEntry], sink: ConnectionSink) throws {
+        guard let dbEntry = entries.first(where: { $0.desc == "DATABASE" }), let original = dbEntry.tag else { return }
+        for e in entries where RestorePlan.isDatabaseLevel(e) {
+            if options.selection.noComments && e.desc == "COMMENT" { continue }
+            if options.selection.excludeTypes.contains(e.desc) { continue }
+            guard let defn = e.defn, !defn.isEmpty else { continue }
+            let sql = try Self.renameDatabase(in: defn, from: original, to: Array(options.scratchName.utf8))
+            try sink.beginEntry(e)
+            try sink.command(sql)
+        }
+    }
+
+    /// Replace the database name after `DATABASE` (ALTER DATABASE x, ON DATABASE x, IN DATABASE x).
+    public static func renameDatabase(in sql: [UInt8], from old: [UInt8], to new: [UInt8]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        for s in try SQLStatement.split(sql) {
+            guard s.kind == .statement else { out += s.bytes; continue }
+            let sig = s.significantTokens
+            var pos = 0
+            for (i, t) in sig.enumerated() where i > 0 && s.isKeyword(sig[i - 1], "DATABASE") {
+                guard SQLLexer.identifierName(s.bytes, t) == old else { continue }
+                out += s.bytes[pos..<t.start]
+                out += Identifier.quote(new)
+                pos = t.end
+            }
+            out += s.bytes[pos...]
+        }
+        return out
+    }
+
+    // MARK: - Checks
+
+    func check() throws {
+        guard let auditor else { return }
+        var problems: [String] = []
+        // Rows: what the server loaded equals what the dump holds.
+        var bad: [String] = []
+        for t in auditor.tables where restoredData.contains(t.dumpId) {
+            let loaded = sinkRows[t.dumpId]
+            report.tables.append(.init(table: "\(t.schema).\(t.table)", rowsInDump: t.rows, rowsLoaded: loaded))
+            if let rows = t.rows, loaded != rows { bad.append("\(t.schema).\(t.table): dump \(rows), loaded \(loaded.map(String.init) ?? "none")") }
+        }
+        report.checks.append(.init(name: "rows", ok: bad.isEmpty,
+                                   detail: bad.isEmpty ? "\(report.tables.count) tables, rows equal the dump's" : bad.joined(separator: "; ")))
+        problems += bad
+        let loExpected = auditor.largeObjects
+        let loOK = report.largeObjects == loExpected
+        report.checks.append(.init(name: "large objects", ok: loOK, detail: "\(report.largeObjects) loaded, \(loExpected) in the dump"))
+        if !loOK { problems.append("large objects: \(report.largeObjects) loaded, \(loExpected) in the dump") }
+
+        // Owners: everything owned by R, a kept owner, or (what only it may own) the login.
+        let conn = try Connection(conninfo: options.conninfo, database: options.scratchName)
+        defer { conn.close() }
+        var wrong: [String] = []
+        var byLogin: [String] = []
+        for row in try conn.query(Self.ownersQuery) {
+            let kind = row[0] ?? "?", name = row[1] ?? "?", owner = row[2] ?? "?"
+            if owner == options.owner || options.keepOwners.contains(owner) { continue }
+            if owner == login && Self.loginMayOwn.contains(kind) { byLogin.append("\(kind) \(name)"); continue }
+            wrong.append("\(kind) \(name) owned by \(owner)")
+        }
+        report.checks.append(.init(name: "owners", ok: wrong.isEmpty,
+                                   detail: wrong.isEmpty ? "every object owned by \(options.owner)" + (byLogin.isEmpty ? "" : "; owned by the login \(login) as only it may: \(byLogin.joined(separator: ", "))")
+                                                         : wrong.joined(separator: "; ")))
+        problems += wrong
+        for c in report.checks { log("check \(c.name): \(c.ok ? "ok" : "FAILED"): \(c.detail)") }
+        if !problems.isEmpty {
+            throw CheckFailure(problems: problems)
+        }
+    }
+
+    private var sinkRows: [Int: Int64] = [:]
+
+    public struct CheckFailure: Error, CustomStringConvertible {
+        public var problems: [String]
+        public var description: String { "the checks after the load failed (\(problems.count)): \(problems.prefix(5).joined(separator: "; "))" }
+    }
+
+    /// Object kinds the login itself may own: a superuser's (foreign-data wrappers, event
+    /// triggers, which PostgreSQL refuses to give a non-superuser) and extensions.
+    static let loginMayOwn: Set<String> = ["foreign-data wrapper", "event trigger", "extension"]
+
+    /// (kind, identity, owner) of every object in user schemas, extension members left out.
+    static let ownersQuery = """
+        WITH ns AS (SELECT oid, nspname FROM pg_namespace
+                    WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+                      AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp%'),
+        o(kind, classid, oid, ident, owner) AS (
+          SELECT 'schema', 'pg_namespace'::regclass, x.oid, x.nspname::text, x.nspowner FROM pg_namespace x JOIN ns ON ns.oid = x.oid
+            WHERE x.nspname <> 'public' OR x.nspowner <> 'pg_database_owner'::regrole
+          UNION ALL SELECT 'relation', 'pg_class'::regclass, x.oid, ns.nspname || '.' || x.relname, x.relowner FROM pg_class x JOIN ns ON ns.oid = x.relnamespace
+          UNION ALL SELECT 'function', 'pg_proc'::regclass, x.oid, ns.nspname || '.' || x.proname, x.proowner FROM pg_proc x JOIN ns ON ns.oid = x.pronamespace
+          UNION ALL SELECT 'type', 'pg_type'::regclass, x.oid, ns.nspname || '.' || x.typname, x.typowner FROM pg_type x JOIN ns ON ns.oid = x.typnamespace
+          UNION ALL SELECT 'collation', 'pg_collation'::regclass, x.oid, ns.nspname || '.' || x.collname, x.collowner FROM pg_collation x JOIN ns ON ns.oid = x.collnamespace
+          UNION ALL SELECT 'conversion', 'pg_conversion'::regclass, x.oid, ns.nspname || '.' || x.conname, x.conowner FROM pg_conversion x JOIN ns ON ns.oid = x.connamespace
+          UNION ALL SELECT 'operator', 'pg_operator'::regclass, x.oid, ns.nspname || '.' || x.oprname, x.oprowner FROM pg_operator x JOIN ns ON ns.oid = x.oprnamespace
+          UNION ALL SELECT 'operator class', 'pg_opclass'::regclass, x.oid, ns.nspname || '.' || x.opcname, x.opcowner FROM pg_opclass x JOIN ns ON ns.oid = x.opcnamespace
+          UNION ALL SELECT 'operator family', 'pg_opfamily'::regclass, x.oid, ns.nspname || '.' || x.opfname, x.opfowner FROM pg_opfamily x JOIN ns ON ns.oid = x.opfnamespace
+          UNION ALL SELECT 'text search configuration', 'pg_ts_config'::regclass, x.oid, ns.nspname || '.' || x.cfgname, x.cfgowner FROM pg_ts_config x JOIN ns ON ns.oid = x.cfgnamespace
+          UNION ALL SELECT 'text search dictionary', 'pg_ts_dict'::regclass, x.oid, ns.nspname || '.' || x.dictname, x.dictowner FROM pg_ts_dict x JOIN ns ON ns.oid = x.dictnamespace
+          UNION ALL SELECT 'statistics', 'pg_statistic_ext'::regclass, x.oid, ns.nspname || '.' || x.stxname, x.stxowner FROM pg_statistic_ext x JOIN ns ON ns.oid = x.stxnamespace
+          UNION ALL SELECT 'large object', 'pg_largeobject_metadata'::regclass, x.oid, x.oid::text, x.lomowner FROM pg_largeobject_metadata x
+          UNION ALL SELECT 'foreign-data wrapper', 'pg_foreign_data_wrapper'::regclass, x.oid, x.fdwname::text, x.fdwowner FROM pg_foreign_data_wrapper x
+          UNION ALL SELECT 'foreign server', 'pg_foreign_server'::regclass, x.oid, x.srvname::text, x.srvowner FROM pg_foreign_server x
+          UNION ALL SELECT 'language', 'pg_language'::regclass, x.oid, x.lanname::text, x.lanowner FROM pg_language x WHERE x.lanispl AND x.lanname <> 'plpgsql'
+          UNION ALL SELECT 'event trigger', 'pg_event_trigger'::regclass, x.oid, x.evtname::text, x.evtowner FROM pg_event_trigger x
+          UNION ALL SELECT 'publication', 'pg_publication'::regclass, x.oid, x.pubname::text, x.pubowner FROM pg_publication x
+          UNION ALL SELECT 'extension', 'pg_extension'::regclass, x.oid, x.extname::text, x.extowner FROM pg_extension x WHERE x.extname <> 'plpgsql')
+        SELECT o.kind, o.ident, pg_get_userbyid(o.owner) FROM o
+        WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = o.classid AND d.objid = o.oid AND d.deptype = 'e')
+        ORDER BY 1, 2
+        """
+
+    // MARK: - Swap
+
+    func swap(_ admin: Connection) throws {
+        let live = try admin.quoteIdentifier(options.database)
+        let scratch = try admin.quoteIdentifier(options.scratchName)
+        let old = try admin.quoteIdentifier(options.oldName)
+        let owner = try admin.quoteIdentifier(options.owner)
+        let exists = try admin.query("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", [options.database]).first
+        guard let previousOwner = exists?[0] else {
+            do {
+                try admin.query("ALTER DATABASE \(scratch) RENAME TO \(live)")
+            } catch {
+                dropScratch(admin)
+                throw Failure(underlying: error, state: "the scratch database was dropped; \(options.database) did not exist and still does not")
+            }
+            report.swapped = true
+            log("renamed \(options.scratchName) to \(options.database) (there was no live database)")
+            return
+        }
+        if try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.oldName]).count > 0 {
+            do { try admin.query("DROP DATABASE \(old)") } catch {
+                dropScratch(admin)
+                throw Failure(underlying: error, state: "a leftover \(options.oldName) could not be dropped; the scratch database was dropped and \(options.database) is untouched")
+            }
+        }
+        do {
+            try admin.query("ALTER DATABASE \(live) OWNER TO CURRENT_USER")
+            try admin.query("ALTER DATABASE \(live) WITH ALLOW_CONNECTIONS false")
+        } catch {
+            dropScratch(admin)
+            throw Failure(underlying: error, state: "could not take over \(options.database) for the swap; the scratch database was dropped and \(options.database) is untouched")
+        }
+        var lastError: Error?
+        for attempt in 1...max(1, options.swapTries) {
+            do {
+                try admin.query("""
+                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                    WHERE datname IN ($1, $3) AND pid <> pg_backend_pid() AND usename <> ALL($2::text[])
+                    """, [options.database, "{" + options.spareSessionsOf.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}", options.scratchName])
+                try admin.query("BEGIN; ALTER DATABASE \(live) RENAME TO \(old); ALTER DATABASE \(scratch) RENAME TO \(live); COMMIT;")
+                lastError = nil
+                break
+            } catch {
+                _ = try? admin.query("ROLLBACK")
+                lastError = error
+                log("swap attempt \(attempt) of \(options.swapTries) failed: \(error)")
+                if attempt < options.swapTries { usleep(UInt32(max(0, options.swapRetrySeconds) * 1_000_000)) }
+            }
+        }
+        if let lastError {
+            var state = "the swap failed; "
+            do {
+                try admin.query("ALTER DATABASE \(live) WITH ALLOW_CONNECTIONS true")
+                state += "\(options.database) was reopened and is intact"
+            } catch {
+                state += "\(options.database) is intact but still refuses connections: run ALTER DATABASE \(live) WITH ALLOW_CONNECTIONS true"
+            }
+            if (try? admin.query("ALTER DATABASE \(live) OWNER TO \(try admin.quoteIdentifier(previousOwner))")) == nil {
+                state += "; it is now owned by the restoring login (it was owned by \(previousOwner))"
+            }
+            dropScratch(admin)
+            throw Failure(underlying: lastError, state: state + "; the scratch database was dropped")
+        }
+        report.swapped = true
+        log("swapped: \(options.database) → \(options.oldName), \(options.scratchName) → \(options.database)")
+        do {
+            try admin.query("ALTER DATABASE \(live) OWNER TO \(owner)")
+        } catch {
+            throw Failure(underlying: error, state: "the restored database is live as \(options.database), but setting its owner failed: run ALTER DATABASE \(live) OWNER TO \(owner); the previous database is \(options.oldName)")
+        }
+        if options.keepOld {
+            _ = try? admin.query("ALTER DATABASE \(old) WITH ALLOW_CONNECTIONS true")
+            report.oldDatabaseKept = options.oldName
+            log("kept the previous database as \(options.oldName)")
+        } else {
+            do { try admin.query("DROP DATABASE \(old)") } catch {
+                throw Failure(underlying: error, state: "the restored database is live as \(options.database); dropping the previous one failed: run DROP DATABASE \(old)")
+            }
+            log("dropped \(options.oldName)")
+        }
+    }
+}
+
+func monotonic() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

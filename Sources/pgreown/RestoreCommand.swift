@@ -1,0 +1,241 @@
+import ArgumentParser
+import DumpFormat
+import Foundation
+import Ownership
+import Restore
+
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore a dump through libpq into a scratch database, owned by --owner, check it, and swap it in.",
+        discussion: """
+        The sequence (a failure at any step before the swap leaves the live database untouched):
+          1. preflight on the server: the owner role exists and the login can SET ROLE to it; every \
+        role the rewritten dump names exists (--missing-roles); the login can create databases; \
+        every entry the login cannot run is listed at once (event triggers, foreign-data wrappers, \
+        C functions, untrusted languages, extensions the server lacks) with the option that skips it
+        2. the scratch database DB-restore is created from template0 with the dump's encoding and \
+        locale, owned by the owner role (a leftover one is dropped first)
+        3. the dump is loaded as the owner role (SET ROLE), so every object is born owned by it; \
+        extensions, superuser-only entries, ACLs of built-in objects and the database's own \
+        settings run as the login and are listed; COPY data streams as it is decompressed, and \
+        completeness is re-checked on the way (a truncated or corrupt dump stops the run)
+        4. checks: rows loaded per table equal the dump's, large objects, every object owned by \
+        the owner role (or a --keep-owner role, or the login for what only it may own)
+        5. the swap: take ownership of DB, refuse new connections, terminate its sessions (except \
+        those of --spare-sessions-of), rename DB → DB-old and DB-restore → DB in one transaction \
+        (retried), ALTER DATABASE DB OWNER TO the owner role, drop DB-old (unless --keep-old)
+
+        The first SQL error stops the run and names the TOC entry and the statement; \
+        --ignore-error SQLSTATE lets listed codes pass (each is reported).
+
+        Connection: --target is a libpq conninfo or URI (default: the PG* environment); its \
+        database is replaced by --maintenance-db for the administrative connection and by the \
+        scratch database for the load. The password is never printed.
+
+        Exit codes: 0 restored and swapped; 1 an SQL error or a failed check (nothing swapped); \
+        65 the dump is malformed or incomplete (nothing swapped); 66 the dump cannot be opened; \
+        69 the server is unavailable or the preflight refused (nothing created).
+
+        Examples:
+          pgreown restore nightly.dump --dbname staging --owner app_owner --target "host=db user=admin"
+          aws s3 cp s3://backups/latest.dump - | pgreown restore - --dbname staging --owner app_owner
+          pgreown restore app.dump -d integration --owner app_owner --exclude-type "EVENT TRIGGER" --json
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The dump: a file, a directory-format dump, or - for stdin (any format, plain included).", valueName: "DUMP"))
+    var dump: String
+
+    @Option(name: [.short, .customLong("dbname")], help: ArgumentHelp("The live database to replace (or create).", valueName: "DB"))
+    var dbname: String
+
+    @Option(name: .long, help: ArgumentHelp("The server: a conninfo or URI (default: the PG* environment).", valueName: "CONNINFO"))
+    var target: String = ""
+
+    @Option(name: .customLong("maintenance-db"), help: ArgumentHelp("The database the administrative connection uses.", valueName: "DB"))
+    var maintenanceDB = "postgres"
+
+    @OptionGroup var roles: RoleOptions
+
+    @Option(name: .customLong("exclude-type"), parsing: .singleValue,
+            help: ArgumentHelp("Skip entries of this type, e.g. \"EVENT TRIGGER\" (repeatable).", valueName: "TYPE"))
+    var excludeType: [String] = []
+
+    @Option(name: [.customShort("L"), .customLong("use-list")],
+            help: ArgumentHelp("Restore only the entries of a pg_restore -l / pgreown inspect --list file (lines starting with ';' are left out).", valueName: "FILE"))
+    var useList: String?
+
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Restore only this section: pre-data, data or post-data (repeatable).", valueName: "SECTION"))
+    var section: [String] = []
+
+    @Flag(name: .customLong("no-comments"), help: "Do not restore COMMENT entries.")
+    var noComments = false
+
+    @Flag(name: .customLong("disable-triggers"), help: "Load with session_replication_role = replica (triggers and foreign-key checks off).")
+    var disableTriggers = false
+
+    @Option(name: .customLong("ignore-error"), parsing: .singleValue,
+            help: ArgumentHelp("An SQLSTATE that does not stop the load, e.g. 42710 (repeatable; each occurrence is reported).", valueName: "SQLSTATE"))
+    var ignoreError: [String] = []
+
+    @Flag(name: .customLong("in-place"), help: "Load into the existing, empty database DB instead of a scratch database (no swap).")
+    var inPlace = false
+
+    @Flag(name: .customLong("keep-old"), help: "Keep the previous database as DB-old after the swap.")
+    var keepOld = false
+
+    @Option(name: .customLong("spare-sessions-of"), parsing: .singleValue,
+            help: ArgumentHelp("Never terminate sessions of this role during the swap (repeatable; default rdsadmin).", valueName: "ROLE"))
+    var spareSessionsOf: [String] = []
+
+    @Option(name: .customLong("swap-tries"), help: ArgumentHelp("How many times the swap is tried.", valueName: "N"))
+    var swapTries = 10
+
+    @Option(name: .customLong("swap-retry-delay"), help: ArgumentHelp("Seconds between swap tries.", valueName: "SECONDS"))
+    var swapRetryDelay = 5.0
+
+    @Flag(name: .long, help: "Print the report as JSON on stdout.")
+    var json = false
+
+    func validate() throws {
+        for s in section where Section(argument: s) == nil {
+            throw ValidationError("--section takes pre-data, data or post-data, got '\(s)'")
+        }
+        for s in ignoreError where s.count != 5 || !s.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
+            throw ValidationError("--ignore-error takes a five-character SQLSTATE such as 42710, got '\(s)'")
+        }
+        if swapTries < 1 { throw ValidationError("--swap-tries must be at least 1") }
+        if dbname.isEmpty { throw ValidationError("--dbname must not be empty") }
+    }
+
+    func run() throws {
+        try runReporting {
+            guard let owner = roles.effectiveOwner else { throw ValidationError("no owner role: give --owner ROLE or set DB_OWNER") }
+            var selection = RestorePlan.Selection(sections: Set(section.compactMap(Section.init(argument:))), noComments: noComments,
+                                                  excludeTypes: Set(excludeType))
+            if let useList { selection.wantedIds = try Self.readList(useList) }
+            var options = Restorer.Options(conninfo: target, database: dbname, owner: owner)
+            options.maintenanceDatabase = maintenanceDB
+            options.keepOwners = Set(roles.keepOwner)
+            options.ignoredStates = Set(ignoreError)
+            options.selection = selection
+            options.disableTriggers = disableTriggers
+            options.inPlace = inPlace
+            options.keepOld = keepOld
+            if !spareSessionsOf.isEmpty { options.spareSessionsOf = spareSessionsOf }
+            options.swapTries = swapTries
+            options.swapRetrySeconds = swapRetryDelay
+
+            let admin: Connection
+            do {
+                admin = try Connection(conninfo: target, database: inPlace ? dbname : maintenanceDB)
+            } catch let e as ServerError {
+                printError("pgreown: \(e.description)")
+                return Exit.unavailable
+            }
+            var source = try DumpSource.open(dump)
+            let started = monotonicSeconds()
+            printError("pgreown: restoring \(source.name) (\(source.format.rawValue)) into \(dbname) on \(admin.displayName.isEmpty ? "the default server" : admin.displayName) as owner \(owner)")
+
+            // The entries the ownership policy and the preflight look at.
+            var entries: [TOCEntry]
+            var plainRewrite: ((TOCEntry) throws -> TOCEntry)?
+            var growing: GrowingRoleMap?
+            if let toc = try source.readTOC() {
+                entries = toc.entries
+            } else if RewritePlain.isRegularFile(dump) {
+                let collector = PlainEntryCollector()
+                try source.read(collector, data: true)
+                entries = collector.entries
+                source = try DumpSource.open(dump)
+            } else {
+                printError(RewritePlain.streamingRule)
+                entries = []
+                growing = try GrowingRoleMap(roles)
+            }
+            let plain = source.format == .plain
+            let scs = entries.standardConformingStrings
+            // The preflight looks at what is selected.
+            let version = ScriptWriter.Version.parse(try source.readTOC()?.header.pgDumpVersion ?? []) ?? .init(major: 17)
+            let plan = RestorePlan(entries: entries, version: version, selection: selection)
+            let selected = plan.entries.indices.filter { plain || !plan.parts[$0].isEmpty || RestorePlan.isDatabaseLevel(plan.entries[$0]) }
+                .map { plan.entries[$0] }
+            let report = try OwnershipReport.build(entries: entries, plain: plain, standardConformingStrings: scs,
+                                                   roles: roles, target: target, connection: admin, selectedEntries: selected)
+            printError(roleMapText(report.audit.map).trimmingCharacters(in: "\n"))
+            for f in report.audit.findings { printError("  \(f)") }
+            var problems = report.policyProblems
+            problems += try Preflight.restoreProblems(admin, entries: selected, needsCreateDB: !inPlace)
+            if !problems.isEmpty {
+                for p in problems { printError("  problem: \(p)") }
+                printError("pgreown: preflight refused: \(problems.count) problem(s), nothing was created; first: \(problems[0])")
+                return Exit.unavailable
+            }
+
+            if plain {
+                if let growing {
+                    plainRewrite = { e in
+                        let ctx = growing.observe(e, standardConformingStrings: scs)
+                        return try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: scs, plain: true).entry
+                    }
+                } else {
+                    var ctx = RewriteContext(map: report.audit.map, missingPolicy: report.policy)
+                    if report.policy == .drop, let p = report.preflight { ctx.missingRoles = Set(p.missingRoles.map { Array($0.utf8) }) }
+                    let context = ctx
+                    plainRewrite = { e in try Rewriter.rewriteEntry(e, context, standardConformingStrings: scs, plain: true).entry }
+                }
+            }
+
+            let restorer = Restorer(options: options)
+            restorer.log = { m in printError("pgreown: \(m)") }
+            do {
+                try restorer.run(source: source, entries: plain ? nil : report.audit.rewritten, plainRewrite: plainRewrite)
+            } catch let f as Restorer.Failure {
+                if json { writeOut(try encodeJSON(RestoreJSON(report: restorer.report, ok: false, error: f.description))) }
+                printError("pgreown: restore failed: \(f.description)")
+                switch f.underlying {
+                case let e as DumpError:
+                    return e.kind == .io ? Exit.noInput : Exit.badInput
+                case let e as ServerError:
+                    return e.connectionLost ? Exit.unavailable : Exit.problems
+                default:
+                    return Exit.problems
+                }
+            }
+            if let growing, !growing.late.isEmpty {
+                printError("pgreown: warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { text($0) }.sorted().joined(separator: ", "))")
+            }
+            let r = restorer.report
+            if json { writeOut(try encodeJSON(RestoreJSON(report: r, ok: true, error: nil))) }
+            let rows = r.tables.compactMap(\.rowsLoaded).reduce(0, +)
+            printError(String(format: "pgreown: restored %@ into %@ in %.1f s: %d entries, %d tables (%lld rows), %d large objects, %d checks passed%@.",
+                              source.name, dbname, monotonicSeconds() - started, r.entriesRun, r.tables.count, rows, r.largeObjects,
+                              r.checks.count, r.swapped ? ", swapped in" : ""))
+            return Exit.ok
+        }
+    }
+
+    /// dumpIds of a `pg_restore -l` list: each line not starting with ';' begins "ID;".
+    static func readList(_ path: String) throws -> Set<Int> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DumpError(.io, file: path, "cannot read the list file")
+        }
+        var ids = Set<Int>()
+        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
+            let l = line.drop { $0 == " " || $0 == "\t" }
+            if l.isEmpty || l.first == ";" { continue }
+            guard let semi = l.firstIndex(of: ";"), let id = Int(l[..<semi].trimmingCharacters(in: .whitespaces)) else {
+                throw DumpError(.malformed, file: path, "line \(n + 1): expected 'ID; …' as pg_restore -l writes it")
+            }
+            ids.insert(id)
+        }
+        return ids
+    }
+}
+
+struct RestoreJSON: Encodable {
+    var report: Restorer.Report
+    var ok: Bool
+    var error: String?
+}
