@@ -170,7 +170,7 @@ public enum Rewriter {
     /// (select_best_grantor picks the first such role unless the grantor is the owner itself).
     public static func rewriteSQL(_ sql: [UInt8], _ ctx: RewriteContext, entry: String, mappedEntryOwner: [UInt8]?,
                                   standardConformingStrings: Bool, reportUnclassified: Bool = true,
-                                  runAs: [UInt8]? = nil) throws -> (bytes: [UInt8], findings: [RewriteFinding]) {
+                                  runAs: [UInt8]? = nil, dropOwnerChanges: Bool = false) throws -> (bytes: [UInt8], findings: [RewriteFinding]) {
         let items = try SQLStatement.split(sql, name: entry, standardConformingStrings: standardConformingStrings)
         var out: [UInt8] = []
         out.reserveCapacity(sql.count + 32)
@@ -186,6 +186,11 @@ public enum Rewriter {
             let r = rewriteStatement(item, ctx, entry: entry, mappedEntryOwner: mappedEntryOwner,
                                      reportUnclassified: reportUnclassified)
             findings += r.findings
+            if dropOwnerChanges && r.statementClass == .alterOwner {
+                // A superuser must own it: no owner change at all (see rewriteEntry).
+                skipWhitespace = true
+                continue
+            }
             switch r.statementClass {
             case .setSessionAuthorization where item.kind == .statement:
                 openBlock = r.bytes != nil
@@ -241,7 +246,9 @@ public enum Rewriter {
         if let defn = e.defn {
             let r = try rewriteSQL(defn, ctx, entry: e.label, mappedEntryOwner: out.owner,
                                    standardConformingStrings: standardConformingStrings, reportUnclassified: roleBearing,
-                                   runAs: runsAsOwner(e, ctx, owner: out.owner, defn: defn) ? out.owner : nil)
+                                   runAs: runsAsOwner(e, ctx, owner: out.owner, defn: defn) ? out.owner : nil,
+                                   dropOwnerChanges: plain && RoleMap.superuserOwnedDescs.contains(e.desc)
+                                       && e.owner.map { ctx.map.map($0) != $0 } ?? false)
             out.defn = r.bytes
             findings += r.findings
         }

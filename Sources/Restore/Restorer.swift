@@ -256,8 +256,15 @@ public final class Restorer {
     /// the database's own settings (ALTER ROLE … IN DATABASE needs CREATEROLE), and ACLs of
     /// built-in objects (owned by the bootstrap superuser, never by R).
     public static func runsAsLogin(_ e: TOCEntry, createdIds: Set<Int>?) -> Bool {
-        if Preflight.needsSuperuser(e) || e.desc == "EXTENSION" { return true }
+        // A foreign server needs USAGE on its wrapper, which the wrapper's (superuser) owner
+        // holds and R does not until the ACL pass: the login creates it, ALTER SERVER gives it to R.
+        if Preflight.needsSuperuser(e) || e.desc == "EXTENSION" || e.desc == "SERVER" { return true }
         if RestorePlan.isDatabaseLevel(e) && e.desc != "ACL" { return true }
+        // Comments, labels and grants on what only a superuser may own.
+        if ["COMMENT", "SECURITY LABEL", "ACL"].contains(e.desc),
+           RoleMap.superuserOwnedDescs.contains(where: { (e.tag ?? []).starts(with: Array(($0 + " ").utf8)) }) {
+            return true
+        }
         return RewriteContext.isBuiltInObjectACL(e, createdIds: createdIds)
     }
 
