@@ -1,0 +1,318 @@
+import Foundation
+import Restore
+import Testing
+
+// Acceptance of `pgreown restore` (issue 6), on a PostgreSQL 15 cluster (Clusters.swift):
+// every fixture of every pg_dump version and format (piped custom archives through stdin, plain
+// scripts included) replaces a live database holding a sentinel table, restored as `restorer`
+// (CREATEDB, CREATEROLE, pg_signal_backend, member of dest_owner; not a superuser; dest_owner is
+// NOLOGIN); superuser_objects as postgres. The result is compared with the pg15 fixture restored
+// by stock pg_restore as the superuser (the source): the same objects, all owned by dest_owner;
+// ACLs, default ACLs and policies equal the source's with the map applied; an md5 per table over
+// the ordered rows equals the source's; large objects as the fixture records them.
+
+struct RestoreCase: Sendable, CustomTestStringConvertible {
+    var fixture: String
+    var viaStdin = false
+    var database: String { String(fixture.split(separator: "/")[1].prefix { $0 != "." }) }
+    var versionDir: String { String(fixture.prefix { $0 != "/" }) }
+    var login: String { database == "superuser_objects" ? "postgres" : "restorer" }
+    var testDescription: String { fixture + (viaStdin ? " (stdin)" : "") }
+}
+
+/// One restore at a time per process on the shared server besides the rewrite acceptance gate.
+private let restoreGate = AsyncGate(2)
+
+actor AsyncGate {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    init(_ n: Int) { free = n }
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
+enum RestoreSetup {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var sources: [String: String] = [:]
+
+    /// The restore login as a managed service's admin: CREATEDB, CREATEROLE, may signal backends.
+    nonisolated(unsafe) private static var prepared = false
+
+    static func prepare(_ c: Cluster) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if prepared { return }
+        let r = try c.psql(["-c", "ALTER ROLE restorer CREATEDB CREATEROLE", "-c", "GRANT pg_signal_backend TO restorer",
+                            "-c", "GRANT dest_owner TO restorer"])
+        guard r.status == 0 else { throw ClusterError("preparing restorer: \(r.stderr)") }
+        prepared = true
+    }
+
+    /// The source database of `db`: the pg15 custom fixture restored by stock pg_restore as the superuser.
+    static func source(_ db: String, on c: Cluster) throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let s = sources[db] { return s }
+        let name = try c.createDatabase(prefix: "rsrc")
+        let r = try run(c.tool("pg_restore"), ["--exit-on-error"] + c.clientArgs(user: "postgres", db: name)
+                        + [Paths.fixture("pg15/\(db).custom.dump")], env: Cluster.clientEnv, timeout: 120)
+        guard r.status == 0 else { throw ClusterError("source \(db): \(r.stderr)") }
+        sources[db] = name
+        return name
+    }
+
+    /// A live database owned by dest_owner, holding a sentinel row.
+    static func liveDatabase(_ c: Cluster) throws -> String {
+        let live = try c.createDatabase(owner: "dest_owner", prefix: "live")
+        let r = try c.psql(["-c", "CREATE TABLE sentinel(x int); INSERT INTO sentinel VALUES (42)"], db: live)
+        guard r.status == 0 else { throw ClusterError("sentinel: \(r.stderr)") }
+        return live
+    }
+
+    static func databases(_ c: Cluster, like prefix: String) throws -> [String] {
+        try c.connect().query("SELECT datname::text FROM pg_database WHERE datname LIKE $1 ORDER BY 1", [prefix + "%"]).compactMap { $0[0] }
+    }
+
+    static func sentinel(_ c: Cluster, _ db: String) -> String? {
+        (try? c.connect(db: db).query("SELECT x::text FROM sentinel"))?.first?[0] ?? nil
+    }
+
+    /// md5 over the ordered rows of a table.
+    static func checksum(_ conn: Connection, _ schema: String, _ table: String) throws -> String? {
+        let t = "\(try conn.quoteIdentifier(schema)).\(try conn.quoteIdentifier(table))"
+        return try conn.query("SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \(t) t").first?[0] ?? nil
+    }
+}
+
+@Suite(.enabled(if: serverAvailable, "needs scripts/with-pg (PGREOWN_TEST_PG=1)"))
+struct RestoreCommandTests {
+    static let fixtures: [String] = {
+        let fm = FileManager.default
+        let versions = ((try? fm.contentsOfDirectory(atPath: Paths.fixtures.path)) ?? []).filter { $0.hasPrefix("pg") }
+        return versions.flatMap { v -> [String] in
+            let files = (try? fm.contentsOfDirectory(atPath: Paths.fixtures.appendingPathComponent(v).path)) ?? []
+            return files.filter { f in
+                (f.hasPrefix("app.") || f.hasPrefix("superuser_objects.")) && !f.hasSuffix(".list") && !f.hasSuffix(".tsv")
+                    && !f.hasSuffix(".restore.sql")
+            }.map { "\(v)/\($0)" }
+        }.sorted()
+    }()
+
+    static let cases: [RestoreCase] = fixtures.map { RestoreCase(fixture: $0) }
+        + fixtures.filter { $0.contains("custom-pipe") || $0.hasSuffix("plain.sql.gz") }.map { RestoreCase(fixture: $0, viaStdin: true) }
+
+    @Test(arguments: cases)
+    func replacesTheLiveDatabaseOwnedByTheOwnerRole(_ c: RestoreCase) async throws {
+        await restoreGate.acquire()
+        defer { Task { await restoreGate.release() } }
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let fixture = Paths.fixture(c.fixture)
+        let conninfo = cluster.conninfo(db: "postgres", user: c.login)
+        let r: RunResult
+        if c.viaStdin {
+            r = try shell("\"$PGREOWN\" restore - -d \(live) --owner dest_owner --target \"\(conninfo)\" --swap-retry-delay 0.5 < '\(fixture)'",
+                          timeout: 180)
+        } else {
+            r = try run(Paths.binary, ["restore", fixture, "-d", live, "--owner", "dest_owner", "--target", conninfo, "--swap-retry-delay", "0.5"],
+                        timeout: 180)
+        }
+        try #require(r.status == 0, "pgreown restore \(c.testDescription) failed (\(r.status)): \(r.stderr)")
+        #expect(lastLine(r.stderr).contains("swapped in"))
+        #expect(RestoreSetup.sentinel(cluster, live) == nil, "the live database was not replaced")
+        #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "scratch or old database left behind")
+
+        let admin = try cluster.connect()
+        #expect(try admin.query("SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $1", [live]).first?[0] == "dest_owner")
+        // Archives carry the database's settings (DATABASE PROPERTIES); a plain dump made without
+        // --create does not.
+        if c.database == "app" && !c.fixture.contains(".plain.") {
+            let settings = try admin.query("""
+                SELECT CASE WHEN s.setrole = 0 THEN '-' ELSE pg_get_userbyid(s.setrole)::text END || ' ' || array_to_string(s.setconfig, ',')
+                FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = $1 ORDER BY 1
+                """, [live]).compactMap { $0[0] }
+            #expect(settings == ["- search_path=app, public", "reporting statement_timeout=30s"], "database settings: \(settings)")
+        }
+
+        let sourceDB = try RestoreSetup.source(c.database, on: cluster)
+        let src = try Snapshot(cluster.connect(db: sourceDB))
+        let tgt = try Snapshot(cluster.connect(db: live))
+        let srcObjects = Set(src.owners.keys).subtracting([ObjectKey("schema", "public")])
+        let tgtObjects = Set(tgt.owners.keys).subtracting([ObjectKey("schema", "public")])
+        #expect(tgtObjects == srcObjects, "missing: \(srcObjects.subtracting(tgtObjects).sorted()), extra: \(tgtObjects.subtracting(srcObjects).sorted())")
+        #expect(tgtObjects.count >= (c.database == "app" ? 40 : 8))
+        for key in tgtObjects.sorted() {
+            #expect(tgt.owners[key] == RestoreAcceptanceTests.expectedOwner(key), "\(key) is owned by \(tgt.owners[key] ?? "?")")
+        }
+        let owners = RestoreAcceptanceTests.applicationOwners.union(["postgres"]).intersection(src.owners.values)
+        let m: (String) -> String = { owners.contains($0) && $0 != "postgres" ? "dest_owner" : $0 }
+        let srcACL = src.acls.mapValues { AclItem.normalised($0.map { $0.mapped(m) }) }
+        let tgtACL = tgt.acls.mapValues { AclItem.normalised($0) }
+        for key in Set(srcACL.keys).union(tgtACL.keys).sorted() where key != ObjectKey("schema", "public") {
+            #expect(tgtACL[key] ?? [] == srcACL[key] ?? [], "ACL of \(key)")
+        }
+        var srcDefault: [DefaultACLKey: [AclItem]] = [:]
+        for (k, v) in src.defaultACLs {
+            srcDefault[DefaultACLKey(role: m(k.role), schema: k.schema, objtype: k.objtype), default: []] += v.map { $0.mapped(m) }
+        }
+        #expect(tgt.defaultACLs.mapValues { AclItem.normalised($0) } == srcDefault.mapValues { AclItem.normalised($0) }, "default ACLs")
+        let srcPolicies = src.policies.mapValues { p in
+            Policy(cmd: p.cmd, permissive: p.permissive, roles: Set(p.roles.map(m)), using: p.using, check: p.check)
+        }
+        #expect(tgt.policies == srcPolicies, "policies")
+
+        // Data: a checksum per table equals the source's; large objects as the fixture records them.
+        let sconn = try cluster.connect(db: sourceDB), tconn = try cluster.connect(db: live)
+        let tables = try String(contentsOfFile: Paths.fixture("\(c.versionDir)/\(c.database).rows.tsv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }.filter { $0.count == 3 }
+        #expect(!tables.isEmpty || c.database != "app")
+        for t in tables {
+            #expect(try RestoreSetup.checksum(tconn, t[0], t[1]) == RestoreSetup.checksum(sconn, t[0], t[1]), "rows of \(t[0]).\(t[1])")
+        }
+        let los = try tconn.query("SELECT oid::text || E'\\t' || length(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY oid").map { $0[0] ?? "" }
+        let expectedLOs = try String(contentsOfFile: Paths.fixture("\(c.versionDir)/\(c.database).largeobjects.tsv"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        #expect(los == expectedLOs, "large objects")
+    }
+
+    @Test func superuserObjectsAreRefusedInThePreflightForANonSuperuser() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let r = try run(Paths.binary, ["restore", Paths.fixture("pg15/superuser_objects.custom.dump"), "-d", live, "--owner", "dest_owner",
+                                       "--target", cluster.conninfo(db: "postgres", user: "restorer")], timeout: 60)
+        #expect(r.status == 69, "\(r.stderr)")
+        for entry in ["EVENT TRIGGER log_ddl", "FOREIGN DATA WRAPPER w", "PROCEDURAL LANGUAGE plsample"] {
+            #expect(r.stderr.contains(entry), "the preflight does not list \(entry)")
+        }
+        #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "a database was created")
+        #expect(RestoreSetup.sentinel(cluster, live) == "42")
+    }
+
+    @Test func aMissingGranteeStopsThePreflight() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let r = try run(Paths.binary, ["restore", Paths.fixture("pg15/app.custom.dump"), "-d", live, "--owner", "dest_owner",
+                                       "--map", "reporting=no_such_role_here", "--target", cluster.conninfo(db: "postgres", user: "restorer")],
+                        timeout: 60)
+        #expect(r.status == 69, "\(r.stderr)")
+        #expect(r.stderr.contains("no_such_role_here"))
+        #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "a database was created")
+        #expect(RestoreSetup.sentinel(cluster, live) == "42")
+    }
+
+    /// A dump cut inside a table's data, and one with a corrupt compressed stream, from a file and
+    /// through stdin: exit 65, the live database untouched, no scratch database left.
+    @Test(arguments: ["truncated", "corrupt"], [false, true])
+    func aBrokenDumpLeavesTheLiveDatabaseUntouched(_ damage: String, _ viaStdin: Bool) async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let tmp = try TempDir()
+        let broken = tmp.file("broken.dump")
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Paths.fixture("pg15/app.custom-pipe.dump"))))
+        // The data of the biggest table: the middle of the file's second half.
+        let cut = bytes.count * 3 / 4
+        if damage == "truncated" {
+            bytes = Array(bytes[..<cut])
+        } else {
+            for i in cut..<(cut + 64) { bytes[i] ^= 0x5a }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: broken))
+        let conninfo = cluster.conninfo(db: "postgres", user: "restorer")
+        let r = viaStdin
+            ? try shell("\"$PGREOWN\" restore - -d \(live) --owner dest_owner --target \"\(conninfo)\" < '\(broken)'", timeout: 120)
+            : try run(Paths.binary, ["restore", broken, "-d", live, "--owner", "dest_owner", "--target", conninfo], timeout: 120)
+        #expect(r.status == 65, "\(damage) dump: exit \(r.status): \(r.stderr)")
+        #expect(lastLine(r.stderr).contains("untouched"), "\(lastLine(r.stderr))")
+        #expect(RestoreSetup.sentinel(cluster, live) == "42")
+        #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "scratch database left behind")
+    }
+
+    /// Swap: a session on the live database is terminated and the swap succeeds; a session of a
+    /// spared role makes every try fail, and the live database is reopened intact.
+    @Test func swapTerminatesSessionsButSparesTheListedRoles() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let conninfo = cluster.conninfo(db: "postgres", user: "restorer")
+
+        let spared = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(spared) }
+        let holder = try cluster.connect(db: spared, user: "reporting")
+        let r1 = try run(Paths.binary, ["restore", Paths.fixture("pg15/app.custom.dump"), "-d", spared, "--owner", "dest_owner",
+                                        "--target", conninfo, "--spare-sessions-of", "reporting", "--swap-tries", "2",
+                                        "--swap-retry-delay", "0.2"], timeout: 120)
+        #expect(r1.status != 0)
+        #expect(r1.stderr.contains("swap attempt 2 of 2 failed"), "\(r1.stderr)")
+        #expect(lastLine(r1.stderr).contains("reopened"), "\(lastLine(r1.stderr))")
+        #expect(try holder.query("SELECT 1").first?[0] == "1", "the spared session was terminated")
+        #expect(RestoreSetup.sentinel(cluster, spared) == "42")
+        #expect(try cluster.connect().query("SELECT datallowconn::text FROM pg_database WHERE datname = $1", [spared]).first?[0] == "true")
+        #expect(try RestoreSetup.databases(cluster, like: spared + "-").isEmpty)
+        holder.close()
+
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let victim = try cluster.connect(db: live, user: "reporting")
+        let r2 = try run(Paths.binary, ["restore", Paths.fixture("pg15/app.custom.dump"), "-d", live, "--owner", "dest_owner",
+                                        "--target", conninfo, "--swap-retry-delay", "0.2"], timeout: 120)
+        #expect(r2.status == 0, "\(r2.stderr)")
+        #expect((try? victim.query("SELECT 1")) == nil, "the session on the live database survived the swap")
+        #expect(RestoreSetup.sentinel(cluster, live) == nil)
+    }
+
+    /// The load's connection killed mid-COPY: a clear error, the scratch database dropped, the
+    /// live database untouched.
+    @Test func aConnectionKilledMidCopyLeavesTheLiveDatabaseUntouched() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let tmp = try TempDir()
+        // A dump with one big table, so the COPY runs long enough to be killed.
+        let big = try cluster.createDatabase(owner: "dest_owner", prefix: "bigsrc")
+        defer { cluster.dropDatabase(big) }
+        let made = try cluster.psql(["-c", "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 3000000) g"], db: big, timeout: 300)
+        try #require(made.status == 0, "\(made.stderr)")
+        let dump = tmp.file("big.dump")
+        let dumped = try run(cluster.tool("pg_dump"), ["-Fc", "-Z1", "-f", dump] + cluster.clientArgs(user: "postgres", db: big), timeout: 300)
+        try #require(dumped.status == 0, "\(dumped.stderr)")
+
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Paths.binary)
+        p.arguments = ["restore", dump, "-d", live, "--owner", "dest_owner", "--target", cluster.conninfo(db: "postgres", user: "restorer")]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let admin = try cluster.connect()
+        var killed = false
+        let deadline = Date().addingTimeInterval(60)
+        while !killed && p.isRunning && Date() < deadline {
+            let n = try admin.query("""
+                SELECT count(pg_terminate_backend(pid))::text FROM pg_stat_activity
+                WHERE datname = $1 AND query LIKE 'COPY %' AND state = 'active'
+                """, [live + "-restore"]).first?[0] ?? "0"
+            killed = n != "0"
+            if !killed { usleep(20_000) }
+        }
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        try #require(killed, "the COPY was never seen running: \(stderr)")
+        #expect(p.terminationStatus != 0)
+        #expect(lastLine(stderr).contains("untouched"), "\(lastLine(stderr))")
+        #expect(RestoreSetup.sentinel(cluster, live) == "42")
+        #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "scratch database left behind")
+    }
+}
