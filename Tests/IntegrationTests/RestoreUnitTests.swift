@@ -1,0 +1,47 @@
+import DumpFormat
+import Ownership
+import Restore
+import Testing
+
+/// Pure pieces of the restore: the database renaming of database-level entries, the scratch
+/// database's encoding and locale, who runs what.
+@Suite struct RestoreUnitTests {
+    @Test func databaseLevelStatementsNameTheScratchDatabase() throws {
+        let sql = Array("ALTER DATABASE app SET search_path TO 'app';\nALTER ROLE reporting IN DATABASE app SET x TO 'app';\nGRANT CONNECT ON DATABASE app TO \"app\";\n".utf8)
+        let out = try Restorer.renameDatabase(in: sql, from: Array("app".utf8), to: Array("staging-restore".utf8))
+        #expect(String(decoding: out, as: UTF8.self) == "ALTER DATABASE \"staging-restore\" SET search_path TO 'app';\nALTER ROLE reporting IN DATABASE \"staging-restore\" SET x TO 'app';\nGRANT CONNECT ON DATABASE \"staging-restore\" TO \"app\";\n")
+    }
+
+    @Test func scratchDatabaseSettingsComeFromTheDump() {
+        let entries = [
+            TOCEntry(dumpId: 1, tag: Array("ENCODING".utf8), desc: "ENCODING", section: .preData, defn: Array("SET client_encoding = 'LATIN1';\n".utf8)),
+            TOCEntry(dumpId: 2, tag: Array("app".utf8), desc: "DATABASE", section: .preData,
+                     defn: Array("CREATE DATABASE app WITH TEMPLATE = template0 ENCODING = 'LATIN1' LOCALE_PROVIDER = libc LOCALE = 'C';\n".utf8)),
+        ]
+        let s = Restorer.databaseSettings(entries)
+        #expect(s == ["ENCODING": "LATIN1", "LOCALE_PROVIDER": "libc", "LOCALE": "C"])
+    }
+
+    @Test func whoRunsWhat() {
+        let created: Set<Int> = [10]
+        let builtinACL = TOCEntry(dumpId: 20, tag: Array("COLUMN pg_class.relname".utf8), desc: "ACL", section: .none,
+                                  defn: Array("GRANT SELECT(relname) ON TABLE pg_catalog.pg_class TO r;".utf8),
+                                  namespace: Array("pg_catalog".utf8), owner: Array("postgres".utf8), dependencies: [99])
+        let ownACL = TOCEntry(dumpId: 21, tag: Array("TABLE t".utf8), desc: "ACL", section: .none,
+                              defn: Array("GRANT SELECT ON TABLE public.t TO r;".utf8), namespace: Array("public".utf8),
+                              owner: Array("app".utf8), dependencies: [10])
+        #expect(Restorer.runsAsLogin(builtinACL, createdIds: created))
+        #expect(!Restorer.runsAsLogin(ownACL, createdIds: created))
+        #expect(Restorer.runsAsLogin(TOCEntry(dumpId: 3, tag: Array("hstore".utf8), desc: "EXTENSION", section: .preData), createdIds: created))
+        #expect(Restorer.runsAsLogin(TOCEntry(dumpId: 4, tag: Array("FOREIGN DATA WRAPPER w".utf8), desc: "COMMENT", section: .none), createdIds: created))
+        #expect(!Restorer.runsAsLogin(TOCEntry(dumpId: 5, tag: Array("t".utf8), desc: "TABLE", section: .preData), createdIds: created))
+
+        // The rewriter wraps an ACL in SET ROLE <owner> only when the dump creates the object.
+        let map = RoleMap(owner: Array("dest".utf8), explicit: [], keepOwners: [], owners: [Array("postgres".utf8): 1, Array("app".utf8): 1])
+        let ctx = RewriteContext(map: map, createdIds: created)
+        let b = try? Rewriter.rewriteEntry(builtinACL, ctx).entry.defn
+        #expect(b.map { String(decoding: $0, as: UTF8.self) } == "GRANT SELECT(relname) ON TABLE pg_catalog.pg_class TO r;")
+        let o = try? Rewriter.rewriteEntry(ownACL, ctx).entry.defn
+        #expect(o.map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("SET ROLE dest;") == true)
+    }
+}
