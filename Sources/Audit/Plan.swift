@@ -244,7 +244,7 @@ public enum PlanBuilder {
         }
         let direct = fixed.filter { $0.kind == .loginHoldsDirectPrivileges }
         if !direct.isEmpty {
-            sections.append(Plan.Section(title: "\(sections.count + 1). direct grants to logins that have them through \(R) anyway",
+            sections.append(Plan.Section(title: "\(sections.count + 1). direct grants of logins that inherit from \(R) go to \(R)",
                                          sql: direct.flatMap(\.fix)))
         }
         let publicFix = fixed.filter { $0.kind == .publicCreateOnSchema || $0.kind == .publicExecuteSecurityDefiner }
@@ -350,6 +350,16 @@ public enum PlanBuilder {
             guard movers.contains(o.owner) || isPublic || !AuditRules.ownedByModel(o, p) else { continue }
             guard o.owner != R else { continue }
             p.objects[i] = reowned(o, to: R)
+        }
+        var reownedTables: [String: String] = [:]
+        for (o, n) in zip(s.objects, p.objects) where o.owner != n.owner && o.kind.defaultClass == .tables {
+            reownedTables[o.identity] = o.owner
+        }
+        for i in p.columnGrants.indices {
+            guard let old = reownedTables[p.columnGrants[i].table] else { continue }
+            p.columnGrants[i].tableOwner = R
+            if p.columnGrants[i].item.grantor == old { p.columnGrants[i].item.grantor = R }
+            if p.columnGrants[i].item.grantee == old { p.columnGrants[i].item.grantee = R }
         }
         // Whoever has R's privileges may now create in every schema (R owns them all) and new schemas.
         let allSchemas = p.objects.filter { $0.kind == .schema }.compactMap(\.name)

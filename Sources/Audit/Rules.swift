@@ -63,11 +63,12 @@ public enum AuditRules {
     }
 
     /// Owned as the model wants: by R; by `pg_database_owner` when R owns the database (PostgreSQL
-    /// 15 gives `public` to it); or, for kinds only a superuser may own, by a superuser when R is none.
+    /// 15 gives `public` to it); or, for kinds only a superuser may own, by a superuser when R is none
+    /// (the audit cannot ask for what PostgreSQL refuses).
     static func ownedByModel(_ o: DBObject, _ s: DatabaseSnapshot) -> Bool {
         if o.owner == s.owner { return true }
         if o.owner == "pg_database_owner" && s.databaseOwner == s.owner { return true }
-        if o.kind.superuserOnly, s.role(o.owner)?.isSuperuser == true, s.ownerRole?.isSuperuser != true { return true }
+        if o.kind.superuserOnly(serverVersion: s.serverVersion), s.role(o.owner)?.isSuperuser == true, s.ownerRole?.isSuperuser != true { return true }
         return false
     }
 
@@ -110,15 +111,19 @@ public enum AuditRules {
     // MARK: privileges of logins
 
     static func directPrivileges(_ s: DatabaseSnapshot) -> [Finding] {
-        struct Held { var object: String; var type: String; var owner: String; var on: String; var column: String?; var items: [ACLItem] }
+        /// `covered`: R owns the object or holds these privileges itself, so a member that inherits
+        /// from R loses nothing when the direct grant goes.
+        struct Held { var object: String; var type: String; var owner: String; var on: String; var column: String?; var items: [ACLItem]; var covered: Bool }
         var byLogin: [String: [Held]] = [:]
         for o in s.objects {
             guard let acl = o.acl, let kw = o.kind.grantKeyword else { continue }
             var per: [String: [ACLItem]] = [:]
             for i in acl { if let g = i.grantee, g != o.owner, s.isLogin(g) { per[g, default: []].append(i) } }
+            let ownerHolds = Set(acl.filter { $0.grantee == s.owner }.map(\.privilege))
             for (g, items) in per {
+                let covered = o.owner == s.owner || (o.owner == "pg_database_owner" && s.databaseOwner == s.owner) || Set(items.map(\.privilege)).isSubset(of: ownerHolds)
                 byLogin[g, default: []].append(Held(object: o.identity, type: o.kind.rawValue, owner: o.owner,
-                                                   on: "\(kw) \(o.identity)", column: nil, items: items))
+                                                   on: "\(kw) \(o.identity)", column: nil, items: items, covered: covered))
             }
         }
         var perColumn: [String: [String: ColumnGrant]] = [:]
@@ -133,30 +138,33 @@ public enum AuditRules {
             for key in cols.keys.sorted() {
                 guard let c = cols[key] else { continue }
                 byLogin[g, default: []].append(Held(object: "\(c.table).\(c.column)", type: "column", owner: c.tableOwner,
-                                                   on: "TABLE \(c.table)", column: c.column, items: columnItems[key] ?? []))
+                                                   on: "TABLE \(c.table)", column: c.column, items: columnItems[key] ?? [],
+                                                   covered: c.tableOwner == s.owner))
             }
         }
         return byLogin.keys.sorted().compactMap { login in
-            guard let held = byLogin[login] else { return nil }
+            guard let held = byLogin[login]?.sorted(by: { $0.object < $1.object }) else { return nil }
             let q = s.quoted(login)
+            // A login that inherits from R keeps what R holds: such grants go to R (or just go, when
+            // R has them already); any other login's go to a NOLOGIN group it is a member of.
             let viaOwner = s.role(login)?.hasPrivilegesOfOwner == true
-            let group = s.groups(of: login).first { $0 != s.owner }
+            let target = viaOwner ? s.owner : s.groups(of: login).first { $0 != s.owner }
             var fix: [String] = []
-            if !viaOwner && group == nil {
+            if target == nil {
                 fix.append("-- \(login) is a member of no NOLOGIN role: grant these to one it is a member of first")
             }
-            for h in held.sorted(by: { $0.object < $1.object }) {
+            for h in held {
                 let col = h.column.map { " (\($0))" } ?? ""
                 let plain = h.items.filter { !$0.grantable }.map(\.privilege)
                 let withOption = h.items.filter(\.grantable).map(\.privilege)
-                if !viaOwner, let group {
-                    let gq = s.quoted(group)
+                if let target, !(viaOwner && h.covered) {
+                    let gq = s.quoted(target)
                     if !plain.isEmpty { fix.append("GRANT \(privileges(plain))\(col) ON \(h.on) TO \(gq);") }
                     if !withOption.isEmpty { fix.append("GRANT \(privileges(withOption))\(col) ON \(h.on) TO \(gq) WITH GRANT OPTION;") }
                 }
                 fix.append("REVOKE \(privileges(h.items.map(\.privilege)))\(col) ON \(h.on) FROM \(q);")
             }
-            let how = viaOwner ? "it has them through \(s.owner) already" : group.map { "grant them to \($0) instead" }
+            let how = viaOwner ? "they belong to \(s.owner), which it inherits from" : target.map { "grant them to \($0) instead" }
                 ?? "grant them to a NOLOGIN role it is a member of"
             return Finding(kind: .loginHoldsDirectPrivileges, role: login,
                            summary: "login \(login) holds privileges on \(held.count) object(s) directly (\(how))",

@@ -341,8 +341,11 @@ public enum ObjectKind: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// PostgreSQL lets only a superuser own these (event triggers, foreign-data wrappers).
-    public var superuserOnly: Bool { self == .eventTrigger || self == .foreignDataWrapper }
+    /// PostgreSQL lets only a superuser own these: event triggers, foreign-data wrappers, and
+    /// before 16 subscriptions.
+    public func superuserOnly(serverVersion: Int) -> Bool {
+        self == .eventTrigger || self == .foreignDataWrapper || (self == .subscription && serverVersion < 160000)
+    }
 }
 
 /// One object and its owner.
