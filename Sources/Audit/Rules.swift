@@ -207,10 +207,10 @@ public enum AuditRules {
                 fix.append("-- or let \(s.owner) use what it creates:")
             }
             for c in missingClasses { fix.append("ALTER DEFAULT PRIVILEGES FOR ROLE \(r.quoted) GRANT ALL ON \(c.keyword) TO \(q);") }
-            let where_ = r.creatableSchemas.isEmpty ? "new schemas" : "schema(s) " + r.creatableSchemas.sorted().joined(separator: ", ")
+            let place = r.creatableSchemas.isEmpty ? "new schemas" : "schema(s) " + r.creatableSchemas.sorted().joined(separator: ", ")
                 + (r.canCreateSchemas ? " and new schemas" : "")
             out.append(Finding(kind: .loginCreatesAsItself, role: r.name,
-                               summary: "login \(r.name) creates objects as itself in \(where_) without switching to \(s.owner); new "
+                               summary: "login \(r.name) creates objects as itself in \(place) without switching to \(s.owner); new "
                                    + missingClasses.map(\.rawValue).joined(separator: ", ") + " it creates would be owned by it and not usable by \(s.owner)",
                                objects: gaps.map { g in
                                    FindingObject(type: "default privileges",

@@ -119,6 +119,12 @@ func modelSnapshot() -> DatabaseSnapshot {
         #expect(direct[1].fix == ["GRANT SELECT (secret) ON TABLE public.t TO ro;", "REVOKE SELECT (secret) ON TABLE public.t FROM \"ff-ro\";",
                                   "GRANT SELECT ON TABLE public.u TO ro;", "REVOKE SELECT ON TABLE public.u FROM \"ff-ro\";"])
         #expect(direct[1].objects.map(\.identity) == ["public.t.secret", "public.u"])
+        // On an object r does not own, a member that inherits from r keeps it through r.
+        s.objects.append(DBObject(kind: .foreignDataWrapper, identity: "w", schema: nil, owner: "postgres",
+                                  acl: [ACLItem(grantee: "app", privilege: "USAGE", grantor: "postgres")]))
+        let app = AuditRules.evaluate(s).findings(.loginHoldsDirectPrivileges).first { $0.role == "app" }
+        #expect(app?.fix == ["REVOKE UPDATE ON TABLE public.u FROM app;", "GRANT USAGE ON FOREIGN DATA WRAPPER w TO r;",
+                             "REVOKE USAGE ON FOREIGN DATA WRAPPER w FROM app;"])
     }
 
     @Test func aLoginCreatingAsItselfNeedsDefaultPrivilegesForTheOwnerOrASwitch() {

@@ -358,6 +358,15 @@ struct ServerAuditTests {
         #expect(try pgreown("audit", "--target", "dbname=x").status == 64 || ProcessInfo.processInfo.environment["DB_OWNER"] != nil)
     }
 
+    @Test func dbnameReplacesTheDatabaseOfAConninfoOrURI() {
+        let uri = conninfo("postgresql://app@db.example:5433/prod?sslmode=require", database: "it's \\ mine")
+        #expect(uri?.contains("dbname='it\\'s \\\\ mine'") == true)
+        #expect(uri?.contains("port='5433'") == true && uri?.contains("user='app'") == true && uri?.contains("prod") == false)
+        #expect(conninfo("", database: "x") == "dbname='x'")
+        #expect(conninfo("host=a dbname=b", database: "c") == "host='a' dbname='c'")
+        #expect(conninfo("host='unterminated", database: "c") == nil)
+    }
+
     @Test func anUnreachableServerExits69WithoutThePassword() throws {
         let r = try pgreown("audit", "--target", "host=127.0.0.1 port=1 user=x password=s3cret-pw dbname=y connect_timeout=2", "--owner", "r")
         #expect(r.status == 69)
