@@ -166,7 +166,7 @@ public enum PlanBuilder {
         let publicConnect = s.databaseACL.contains { $0.grantee == nil && $0.privilege == "CONNECT" }
         if !publicConnect {
             for l in valid {
-                guard let r = s.role(l), !r.inherit || s.serverVersion >= 160000 && !r.hasPrivilegesOfOwner else { continue }
+                guard !willInherit(l, s) else { continue }
                 if !s.databaseACL.contains(where: { $0.grantee == l && $0.privilege == "CONNECT" }) {
                     needSQL.append("GRANT CONNECT ON DATABASE \(s.databaseQuoted) TO \(s.quoted(l));  -- NOINHERIT: it will not connect through \(R)")
                 }
@@ -331,7 +331,7 @@ public enum PlanBuilder {
         } else {
             p.roles.append(RoleInfo(name: R, quoted: s.quoted(R), literal: s.literal(R)))
         }
-        for (member, inherits) in logins.map({ ($0, s.role($0)?.inherit ?? true) }) + (admin.map { [($0, adminInherits)] } ?? []) {
+        for (member, inherits) in logins.map({ ($0, willInherit($0, s)) }) + (admin.map { [($0, adminInherits)] } ?? []) {
             if !p.memberships.contains(where: { $0.role == R && $0.member == member }) {
                 p.memberships.append(Membership(role: R, member: member, inherit: inherits, set: true))
             }
@@ -381,6 +381,13 @@ public enum PlanBuilder {
             }
         }
         return p
+    }
+
+    /// Whether `login` will use R's privileges after `GRANT R TO login`: an existing membership
+    /// keeps its INHERIT option (16+; before, it is the login's `rolinherit`), a new one takes
+    /// the login's `rolinherit`.
+    static func willInherit(_ login: String, _ s: DatabaseSnapshot) -> Bool {
+        s.memberships.first { $0.role == s.owner && $0.member == login }?.inherit ?? s.role(login)?.inherit ?? true
     }
 
     /// The object after `ALTER … OWNER TO`: the old owner's ACL entries and grants become the new

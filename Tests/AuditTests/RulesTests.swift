@@ -216,6 +216,18 @@ func modelSnapshot() -> DatabaseSnapshot {
         #expect(PlanBuilder.conversion(s, logins: [login, owner], setRoleDefault: false).blocking.count == 2)
     }
 
+    @Test func aNoinheritLoginKeepsConnectWhenPublicHasNone() {
+        var s = modelSnapshot()
+        s.roles.append(role("migrator", login: true, inherit: false))
+        s.databaseACL = [ACLItem(grantee: "r", privilege: "CONNECT", grantor: "r")]
+        let plan = PlanBuilder.conversion(s, logins: ["app", "migrator"], setRoleDefault: false)
+        #expect(plan.statements.contains("GRANT CONNECT ON DATABASE app TO migrator;  -- NOINHERIT: it will not connect through r"))
+        #expect(!plan.statements.contains { $0.hasPrefix("GRANT CONNECT ON DATABASE app TO app;") })
+        // With PUBLIC's CONNECT in place nothing is granted.
+        s.databaseACL.append(ACLItem(grantee: nil, privilege: "CONNECT", grantor: "r"))
+        #expect(!PlanBuilder.conversion(s, logins: ["migrator"], setRoleDefault: false).statements.contains { $0.contains("CONNECT") })
+    }
+
     @Test func aDollarQuoteTagNeverOccursInItsBody() {
         var s = modelSnapshot()
         let owner = "x$pgreown$y"
