@@ -19,8 +19,9 @@ let package = Package(
         .target(name: "DumpFormat", dependencies: ["CZlib", "CLZ4", "CZstd"]),
         .target(name: "Ownership", dependencies: ["DumpFormat"]),
         .target(name: "Restore", dependencies: ["Ownership", "DumpFormat", "CLibPQ"]),
+        .target(name: "Audit", dependencies: ["Restore"]),
         .executableTarget(name: "pgreown", dependencies: [
-            "Restore", "Ownership", "DumpFormat",
+            "Audit", "Restore", "Ownership", "DumpFormat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -31,6 +32,8 @@ let package = Package(
                     path: "Tests/OwnershipTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["DumpFormat", "Restore", "TestSupport"],
                     path: "Tests/IntegrationTests"),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Restore", "TestSupport"],
+                    path: "Tests/AuditTests"),
     ],
     swiftLanguageModes: [.v6]
 )

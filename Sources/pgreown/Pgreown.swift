@@ -25,7 +25,7 @@ struct Pgreown: ParsableCommand {
         Environment: DB_OWNER is the default --owner; the PG* variables and conninfo strings work \
         as libpq defines them; PGREOWN_LOG_LEVEL=info (or debug) logs timings and throughput on stderr.
         """,
-        subcommands: [Inspect.self, Verify.self, Rewrite.self, RestoreCommand.self]
+        subcommands: [Inspect.self, Verify.self, Rewrite.self, RestoreCommand.self, AuditCommand.self, PlanCommand.self]
     )
 }
 
