@@ -79,20 +79,7 @@ struct AcceptanceCase: Sendable, CustomTestStringConvertible {
 }
 
 /// At most two cases restore at a time (a 2-core machine; each case is client + server work).
-private actor Gate {
-    private var free: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-    init(_ n: Int) { free = n }
-    func acquire() async {
-        if free > 0 { free -= 1; return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-    func release() {
-        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
-    }
-}
-
-private let gate = Gate(2)
+private let gate = AsyncGate(2)
 
 @Suite(.enabled(if: serverAvailable, "needs scripts/with-pg (PGREOWN_TEST_PG=1)"))
 struct RestoreAcceptanceTests {

@@ -20,9 +20,10 @@ struct RestoreCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { fixture + (viaStdin ? " (stdin)" : "") }
 }
 
-/// One restore at a time per process on the shared server besides the rewrite acceptance gate.
+/// At most two restores at a time (a 2-core machine).
 private let restoreGate = AsyncGate(2)
 
+/// A counting semaphore for async tests.
 actor AsyncGate {
     private var free: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []
