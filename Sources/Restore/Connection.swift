@@ -107,11 +107,7 @@ public final class Connection {
     /// `beginCopy`.
     @discardableResult
     public func execute(_ sql: [UInt8]) throws -> Int64? {
-        let res: OpaquePointer? = sql.withUnsafeBufferPointer { buf in
-            var z = [CChar](repeating: 0, count: buf.count + 1)
-            z.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(buf)) }
-            return PQexec(conn, z)
-        }
+        let res = exec(sql)
         guard let res else { throw lost("query failed") }
         defer { PQclear(res) }
         let status = PQresultStatus(res)
@@ -123,13 +119,16 @@ public final class Connection {
         return Int64(n)
     }
 
+    /// PQexec of SQL bytes (NUL-terminated copy; SQL holds no NUL byte).
+    private func exec(_ sql: [UInt8]) -> OpaquePointer? {
+        var z = [CChar](repeating: 0, count: sql.count + 1)
+        z.withUnsafeMutableBytes { dst in sql.withUnsafeBytes { dst.copyMemory(from: $0) } }
+        return PQexec(conn, z)
+    }
+
     /// Start `COPY … FROM stdin`.
     public func beginCopy(_ statement: [UInt8]) throws {
-        let res: OpaquePointer? = statement.withUnsafeBufferPointer { buf in
-            var z = [CChar](repeating: 0, count: buf.count + 1)
-            z.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(buf)) }
-            return PQexec(conn, z)
-        }
+        let res = exec(statement)
         guard let res else { throw lost("COPY failed") }
         defer { PQclear(res) }
         if PQresultStatus(res) == PGRES_COPY_IN { return }
