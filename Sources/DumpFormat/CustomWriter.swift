@@ -245,3 +245,14 @@ public final class CustomDataCopier {
         }
     }
 }
+
+/// Turns the decoded data of a directory or tar archive into custom-format blocks.
+public final class BlockBuilder: DumpVisitor {
+    let writer: CustomArchiveWriter
+    public init(_ writer: CustomArchiveWriter) { self.writer = writer }
+    public func beginData(_ entry: TOCEntry) throws { try writer.beginDataBlock(entry) }
+    public func data(_ bytes: UnsafeRawBufferPointer) throws { try writer.data(bytes) }
+    public func beginLargeObject(oid: UInt32) throws { try writer.beginLargeObject(oid) }
+    public func endLargeObject(oid: UInt32) throws { try writer.endItem() }
+    public func endData(_ entry: TOCEntry) throws { try writer.endItem() }
+}

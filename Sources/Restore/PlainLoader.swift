@@ -48,7 +48,7 @@ public final class PlainLoader: DumpVisitor {
                 throw DumpError(.malformed, file: "plain script", offset: item.offset, entry: e.label,
                                 "psql meta-command \(shown(item.bytes, limit: 60)) cannot be restored through a connection (pg_dump writes only \\restrict, \\unrestrict and, with --create, \\connect: dump without --create)")
             case .statement:
-                if serverMajor < 17 && Self.setsTransactionTimeout(item) { continue }
+                if serverMajor < 17 && PlainScriptWriter.setsTransactionTimeout(item) { continue }
                 if Self.setsStandardStrings(item) != nil { stdStrings = Self.setsStandardStrings(item) ?? stdStrings }
                 sql += item.bytes
                 hasStatement = true
@@ -85,15 +85,6 @@ public final class PlainLoader: DumpVisitor {
         } else if entry.isBlobs {
             try sink.endLargeObjects()
         }
-    }
-
-    /// `SET [SESSION|LOCAL] transaction_timeout …` (17+; older servers reject it).
-    public static func setsTransactionTimeout(_ s: SQLStatement) -> Bool {
-        let t = s.significantTokens
-        guard t.count >= 2, s.isKeyword(t[0], "set") else { return false }
-        var k = 1
-        if s.isKeyword(t[k], "session") || s.isKeyword(t[k], "local") { k += 1 }
-        return k < t.count && s.isKeyword(t[k], "transaction_timeout")
     }
 
     /// `SET standard_conforming_strings = on|off` → its value.

@@ -3,15 +3,9 @@ import DumpFormat
 import Ownership
 import Restore
 
-/// The ownership half of verify: the audit, and with --target the preflight and the
-/// --missing-roles policy.
-struct OwnershipReport {
-    var audit: OwnershipAudit
-    var preflight: PreflightReport?
-    var policy: MissingRolesPolicy
-    /// Problems that make verify exit 1.
-    var policyProblems: [String] = []
-
+/// The CLI side of the ownership policy: the map from the role options, a connection from
+/// --target, and the report's text and JSON.
+extension OwnershipReport {
     static func build(entries: [TOCEntry], plain: Bool, standardConformingStrings: Bool, roles: RoleOptions,
                       target: String?, connection: Connection? = nil,
                       selectedEntries: [TOCEntry]? = nil) throws -> OwnershipReport {
@@ -19,36 +13,11 @@ struct OwnershipReport {
             throw ValidationError("--target needs an owner role: give --owner ROLE or set DB_OWNER")
         }
         let map = try roles.roleMap(for: entries, plain: plain)
-        var ctx = RewriteContext(map: map, missingPolicy: roles.missingRoles)
-        var audit = try OwnershipAudit.run(entries: entries, context: ctx, standardConformingStrings: standardConformingStrings, plain: plain)
-        var report = OwnershipReport(audit: audit, preflight: nil, policy: roles.missingRoles)
-        let conn: Connection
-        if let connection {
-            conn = connection
-        } else {
-            guard let target else { return report }
-            do { conn = try Connection(conninfo: target) } catch let e as ServerError {
-                printError("pgreown: \(e.description)")
-                throw ExitCode(Exit.unavailable)
-            }
-        }
-        let pre = try Preflight.run(conn, owner: owner, namedRoles: Set(audit.namedRoles.keys).union([owner]),
-                                    grantors: audit.grantors, entries: selectedEntries ?? entries)
-        report.preflight = pre
-        report.policyProblems += pre.blockingProblems
-        if !pre.missingRoles.isEmpty {
-            switch roles.missingRoles {
-            case .fail:
-                report.policyProblems.append("roles missing on the target: \(pre.missingRoles.joined(separator: ", ")) (--missing-roles fail; use drop to leave their grants out)")
-            case .drop:
-                ctx.missingRoles = Set(pre.missingRoles.map { Array($0.utf8) })
-                audit = try OwnershipAudit.run(entries: entries, context: ctx, standardConformingStrings: standardConformingStrings, plain: plain)
-                report.audit = audit
-            case .keep:
-                break
-            }
-        }
-        return report
+        var conn = connection
+        if conn == nil, let target { conn = try Connection(conninfo: target) }
+        return try OwnershipReport.evaluate(entries: entries, plain: plain, standardConformingStrings: standardConformingStrings,
+                                            map: map, owner: owner, policy: roles.missingRoles, connection: conn,
+                                            selectedEntries: selectedEntries)
     }
 
     var text: String {

@@ -152,7 +152,7 @@ struct RestoreCommand: ParsableCommand {
             } else {
                 printError(RewritePlain.streamingRule)
                 entries = []
-                growing = try GrowingRoleMap(roles)
+                growing = try roles.growingRoleMap()
             }
             let plain = source.format == .plain
             let scs = entries.standardConformingStrings
@@ -180,9 +180,7 @@ struct RestoreCommand: ParsableCommand {
                         return try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: scs, plain: true).entry
                     }
                 } else {
-                    var ctx = RewriteContext(map: report.audit.map, missingPolicy: report.policy)
-                    if report.policy == .drop, let p = report.preflight { ctx.missingRoles = Set(p.missingRoles.map { Array($0.utf8) }) }
-                    let context = ctx
+                    let context = report.rewriteContext
                     plainRewrite = { e in try Rewriter.rewriteEntry(e, context, standardConformingStrings: scs, plain: true).entry }
                 }
             }

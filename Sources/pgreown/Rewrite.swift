@@ -123,17 +123,6 @@ struct Rewrite: ParsableCommand {
     }
 }
 
-/// Turns the decoded data of a directory or tar archive into custom-format blocks.
-final class BlockBuilder: DumpVisitor {
-    let writer: CustomArchiveWriter
-    init(_ writer: CustomArchiveWriter) { self.writer = writer }
-    func beginData(_ entry: TOCEntry) throws { try writer.beginDataBlock(entry) }
-    func data(_ bytes: UnsafeRawBufferPointer) throws { try writer.data(bytes) }
-    func beginLargeObject(oid: UInt32) throws { try writer.beginLargeObject(oid) }
-    func endLargeObject(oid: UInt32) throws { try writer.endItem() }
-    func endData(_ entry: TOCEntry) throws { try writer.endItem() }
-}
-
 extension String {
     func trimmingCharacters(in set: Character) -> String {
         var s = Substring(self)

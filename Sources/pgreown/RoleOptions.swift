@@ -39,6 +39,12 @@ struct RoleOptions: ParsableArguments {
         }
     }
 
+    /// The map of a one-pass plain rewrite, which grows as owners are met.
+    func growingRoleMap() throws -> GrowingRoleMap {
+        GrowingRoleMap(owner: effectiveOwner.map { Array($0.utf8) }, explicit: try explicitPairs(),
+                       keepOwners: Set(keepOwner.map { Array($0.utf8) }), missingPolicy: missingRoles)
+    }
+
     /// The role map for these entries (DESIGN.md §3). Plain pseudo-entries get their owning
     /// roles from their `ALTER … OWNER TO` statements.
     func roleMap(for entries: [TOCEntry], plain: Bool) throws -> RoleMap {
