@@ -43,43 +43,7 @@ public final class CustomDataReader {
             }
         }
         for entry in expected {
-            let blockAt = reader.offset
-            if try reader.isAtEnd() {
-                throw DumpError(.truncated, file: reader.name, offset: blockAt, entry: entry.label,
-                                "input ends before the data block of this entry (expected block type \(entry.isBlobs ? 3 : 1) with dumpId \(entry.dumpId))")
-            }
-            let type = try reader.readByte()
-            guard type == Self.blockData || type == Self.blockBlobs else {
-                throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
-                                "unknown data block type \(type) (expected 1 data or 3 large objects)")
-            }
-            let id = try primitives.readInt("block dumpId")
-            guard id == Int64(entry.dumpId) else {
-                let other = toc.entries.first { Int64($0.dumpId) == id }
-                let what = other.map { "belongs to \($0.label)" } ?? "names no TOC entry"
-                throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
-                                "found data block for dumpId \(id) (which \(what)) where this entry's block was expected: blocks out of TOC order or missing")
-            }
-            if case .offset(let pos) = entry.location, pos != blockAt {
-                throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
-                                "TOC records the data block at byte \(pos) but it starts at byte \(blockAt)")
-            }
-            let wantType = entry.isBlobs ? Self.blockBlobs : Self.blockData
-            guard type == wantType else {
-                throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
-                                "data block type \(type) does not fit a \(entry.desc) entry (expected \(wantType))")
-            }
-            try visitor.beginData(entry)
-            do {
-                if type == Self.blockData {
-                    try readItem(decompressor, visitor, what: "data")
-                } else {
-                    try readBlobs(decompressor, visitor)
-                }
-            } catch let e as DumpError {
-                throw e.inEntry(entry.label)
-            }
-            try visitor.endData(entry)
+            try readBlock(entry, decompressor, visitor)
         }
         let end = reader.offset
         if !(try reader.isAtEnd()) {
@@ -91,6 +55,70 @@ public final class CustomDataReader {
                                       "\(extra) trailing bytes after the last data block"))
         }
         try visitor.finish(totalBytes: reader.offset)
+    }
+
+    /// One entry's data block at the reader's position: checked (type, dumpId, recorded offset)
+    /// and streamed to the visitor between beginData and endData.
+    func readBlock(_ entry: TOCEntry, _ decompressor: Decompressor, _ visitor: DumpVisitor) throws {
+        let blockAt = reader.offset
+        if try reader.isAtEnd() {
+            throw DumpError(.truncated, file: reader.name, offset: blockAt, entry: entry.label,
+                            "input ends before the data block of this entry (expected block type \(entry.isBlobs ? 3 : 1) with dumpId \(entry.dumpId))")
+        }
+        let type = try reader.readByte()
+        guard type == Self.blockData || type == Self.blockBlobs else {
+            throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
+                            "unknown data block type \(type) (expected 1 data or 3 large objects)")
+        }
+        let id = try primitives.readInt("block dumpId")
+        guard id == Int64(entry.dumpId) else {
+            let other = toc.entries.first { Int64($0.dumpId) == id }
+            let what = other.map { "belongs to \($0.label)" } ?? "names no TOC entry"
+            throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
+                            "found data block for dumpId \(id) (which \(what)) where this entry's block was expected: blocks out of TOC order or missing")
+        }
+        if case .offset(let pos) = entry.location, pos != blockAt {
+            throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
+                            "TOC records the data block at byte \(pos) but it starts at byte \(blockAt)")
+        }
+        let wantType = entry.isBlobs ? Self.blockBlobs : Self.blockData
+        guard type == wantType else {
+            throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
+                            "data block type \(type) does not fit a \(entry.desc) entry (expected \(wantType))")
+        }
+        try visitor.beginData(entry)
+        do {
+            if type == Self.blockData {
+                try readItem(decompressor, visitor, what: "data")
+            } else {
+                try readBlobs(decompressor, visitor)
+            }
+        } catch let e as DumpError {
+            throw e.inEntry(entry.label)
+        }
+        try visitor.endData(entry)
+    }
+
+    /// One entry's data, on demand: the archive at `path` is opened with a descriptor of its own,
+    /// positioned at the offset the TOC records, and the block is read and checked there. Parallel
+    /// workers each call this without sharing a file offset.
+    public static func readEntry(path: String, toc: ArchiveTOC, entry: TOCEntry, _ visitor: DumpVisitor) throws {
+        guard case .offset(let pos) = entry.location else {
+            throw DumpError(.internalError, file: path, entry: entry.label, "internal: no recorded data offset to read this entry on demand")
+        }
+        let file = try FileSource(path: path)
+        if let size = file.size, pos >= size {
+            throw DumpError(.truncated, file: path, offset: entry.fileOffset, entry: entry.label,
+                            "data offset \(pos) lies past the end of the file (\(size) bytes): the archive is truncated")
+        }
+        try file.seek(to: pos)
+        let reader = ByteReader(source: file, name: path, bufferSize: 256 * 1024, startOffset: pos)
+        let r = CustomDataReader(reader: reader, toc: toc)
+        let decompressor: Decompressor
+        do { decompressor = try Decompressors.make(toc.header.compression) } catch let e as DecompressionError {
+            throw reader.fail(.io, e.message)
+        }
+        try r.readBlock(entry, decompressor, visitor)
     }
 
     /// Staging for uncompressed items: pg_dump writes one chunk per COPY row, so small chunks

@@ -44,26 +44,32 @@ public final class DirectoryArchiveReader {
 
     public func readData(_ toc: ArchiveTOC, _ visitor: DumpVisitor) throws {
         for entry in toc.entries where entry.hasData {
-            guard case .file(let name) = entry.location else { continue }
-            try visitor.beginData(entry)
-            do {
-                if entry.isBlobs {
-                    // pg_restore reads blobs.toc for every archive before 1.16 (older pg_dumps wrote wrong names).
-                    let listName = toc.header.version < .v1_16 ? Array("blobs.toc".utf8) : name
-                    try readBlobs(listName: listName, entry: entry, visitor)
-                } else {
-                    guard let (file, alg) = locate(name) else {
-                        throw DumpError(.truncated, file: path + "/" + shown(name),
-                                        "data file named in toc.dat is missing (also tried .gz, .lz4, .zst)")
-                    }
-                    try stream(file, alg, visitor)
-                }
-            } catch let e as DumpError {
-                throw e.inEntry(entry.label)
-            }
-            try visitor.endData(entry)
+            try readEntry(entry, toc: toc, visitor)
         }
         try visitor.finish(totalBytes: bytesRead)
+    }
+
+    /// One entry's data file (or large-object list and files), opened for this call only: the
+    /// same method serves the streaming read and on-demand reads by parallel workers.
+    public func readEntry(_ entry: TOCEntry, toc: ArchiveTOC, _ visitor: DumpVisitor) throws {
+        guard case .file(let name) = entry.location else { return }
+        try visitor.beginData(entry)
+        do {
+            if entry.isBlobs {
+                // pg_restore reads blobs.toc for every archive before 1.16 (older pg_dumps wrote wrong names).
+                let listName = toc.header.version < .v1_16 ? Array("blobs.toc".utf8) : name
+                try readBlobs(listName: listName, entry: entry, visitor)
+            } else {
+                guard let (file, alg) = locate(name) else {
+                    throw DumpError(.truncated, file: path + "/" + shown(name),
+                                    "data file named in toc.dat is missing (also tried .gz, .lz4, .zst)")
+                }
+                try stream(file, alg, visitor)
+            }
+        } catch let e as DumpError {
+            throw e.inEntry(entry.label)
+        }
+        try visitor.endData(entry)
     }
 
     private func readBlobs(listName: [UInt8], entry: TOCEntry, _ visitor: DumpVisitor) throws {

@@ -119,7 +119,52 @@ public final class DumpSource {
     }
 }
 
+/// An entry's data on demand (DESIGN §2): each call reads through descriptors of its own, so
+/// parallel workers never move a shared file offset. Made by `DumpSource.dataOnDemand()`.
+public final class EntryDataReader: @unchecked Sendable {
+    // Immutable after init; each read opens its own files.
+    private let toc: ArchiveTOC
+    private let format: DumpFormatKind
+    private let path: String
+
+    init(toc: ArchiveTOC, format: DumpFormatKind, path: String) {
+        self.toc = toc; self.format = format; self.path = path
+    }
+
+    /// Stream `entry`'s data to the visitor: beginData, data (and large objects), endData.
+    public func read(_ entry: TOCEntry, into visitor: DumpVisitor) throws {
+        guard entry.hasData else { return }
+        switch format {
+        case .custom:
+            try CustomDataReader.readEntry(path: path, toc: toc, entry: entry, visitor)
+        case .directory:
+            try DirectoryArchiveReader(path: path).readEntry(entry, toc: toc, visitor)
+        case .tar, .plain:
+            throw DumpError(.internalError, file: path, entry: entry.label, "internal: \(format.rawValue) input has no data on demand")
+        }
+    }
+}
+
 extension DumpSource {
+    /// Data on demand, when the input allows it: a directory archive, or a custom archive in a
+    /// regular file whose TOC records every data offset (not one written to a pipe). nil for
+    /// pipes, tar and plain input, which are read in stream order.
+    public func dataOnDemand() throws -> EntryDataReader? {
+        guard let toc = try readTOC() else { return nil }
+        switch format {
+        case .directory:
+            return EntryDataReader(toc: toc, format: .directory, path: name)
+        case .custom:
+            guard isSeekable, name != "stdin" else { return nil }
+            for e in toc.entries where e.hasData {
+                guard case .offset = e.location else { return nil }
+            }
+            return EntryDataReader(toc: toc, format: .custom, path: name)
+        case .tar, .plain:
+            return nil
+        }
+    }
+
     /// Custom input only: copy its data area verbatim into `writer`'s output (after `readTOC`).
     public func copyCustomData(to writer: CustomArchiveWriter, output: Output) throws {
         guard format == .custom, let reader, let toc else {
