@@ -21,6 +21,9 @@ public final class Restorer {
         public var owner: String
         /// Roles whose objects stay theirs (`--keep-owner`).
         public var keepOwners: Set<String> = []
+        /// Roles the map sends elsewhere: none of them may be named in the restored database's
+        /// privileges, default privileges, policies or user mappings (the check after the load).
+        public var mappedAwayRoles: Set<String> = []
         /// SQLSTATEs that do not stop the load (`--ignore-error`).
         public var ignoredStates: Set<String> = []
         public var selection = RestorePlan.Selection()
@@ -80,6 +83,9 @@ public final class Restorer {
 
     public let options: Options
     public var log: @Sendable (String) -> Void = { _ in }
+    /// The mapped-away roles when they are only known after the load (a plain script read once
+    /// from a pipe, whose map grows); nil: `options.mappedAwayRoles`.
+    public var mappedAwayRoles: (() -> Set<String>)?
     public private(set) var report: Report
 
     public init(options: Options) {
@@ -335,6 +341,21 @@ public final class Restorer {
                                    detail: wrong.isEmpty ? "every object owned by \(options.owner)" + (byLogin.isEmpty ? "" : "; owned by the login \(login) as only it may: \(byLogin.joined(separator: ", "))")
                                                          : wrong.joined(separator: "; ")))
         problems += wrong
+
+        // Privileges, default privileges, policies, user mappings: the map applied everywhere.
+        // (The login itself may still grant what only it may own, e.g. a foreign-data wrapper.)
+        let away = (mappedAwayRoles?() ?? options.mappedAwayRoles).subtracting([login])
+        var unmapped: [String] = []
+        var named = 0
+        for row in try conn.query(Self.rolesNamedQuery) {
+            named += 1
+            guard let role = row[2], away.contains(role) else { continue }
+            unmapped.append("\(row[0] ?? "?") \(row[1] ?? "?") names \(role)")
+        }
+        report.checks.append(.init(name: "privileges", ok: unmapped.isEmpty,
+                                   detail: unmapped.isEmpty ? "\(named) role references in privileges, default privileges, policies and user mappings; none names a mapped role"
+                                                            : unmapped.prefix(20).joined(separator: "; ")))
+        problems += unmapped
         for c in report.checks { log("check \(c.name): \(c.ok ? "ok" : "FAILED"): \(c.detail)") }
         if !problems.isEmpty {
             throw CheckFailure(problems: problems)
@@ -381,6 +402,26 @@ public final class Restorer {
         SELECT o.kind, o.ident, pg_get_userbyid(o.owner) FROM o
         WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = o.classid AND d.objid = o.oid AND d.deptype = 'e')
         ORDER BY 1, 2
+        """
+
+    /// (what, which, role) for every role a privilege (grantee and grantor), a default privilege
+    /// (its role and grantees), a policy or a user mapping names; PUBLIC left out.
+    static let rolesNamedQuery = """
+        WITH acl(kind, ident, a) AS (
+          SELECT 'relation', c.oid::regclass::text, c.relacl FROM pg_class c WHERE c.relacl IS NOT NULL
+          UNION ALL SELECT 'column', a.attrelid::regclass::text || '.' || a.attname, a.attacl FROM pg_attribute a WHERE a.attacl IS NOT NULL
+          UNION ALL SELECT 'function', p.oid::regprocedure::text, p.proacl FROM pg_proc p WHERE p.proacl IS NOT NULL
+          UNION ALL SELECT 'type', t.oid::regtype::text, t.typacl FROM pg_type t WHERE t.typacl IS NOT NULL
+          UNION ALL SELECT 'schema', n.nspname::text, n.nspacl FROM pg_namespace n WHERE n.nspacl IS NOT NULL
+          UNION ALL SELECT 'large object', l.oid::text, l.lomacl FROM pg_largeobject_metadata l WHERE l.lomacl IS NOT NULL
+          UNION ALL SELECT 'foreign server', s.srvname::text, s.srvacl FROM pg_foreign_server s WHERE s.srvacl IS NOT NULL
+          UNION ALL SELECT 'language', g.lanname::text, g.lanacl FROM pg_language g WHERE g.lanacl IS NOT NULL
+          UNION ALL SELECT 'database', d.datname::text, d.datacl FROM pg_database d WHERE d.datname = current_database() AND d.datacl IS NOT NULL
+          UNION ALL SELECT 'default privileges', pg_get_userbyid(d.defaclrole) || ' ' || d.defaclobjtype::text, d.defaclacl FROM pg_default_acl d)
+        SELECT kind, ident, pg_get_userbyid(r) FROM acl, LATERAL aclexplode(a) e, LATERAL (VALUES (e.grantee), (e.grantor)) v(r) WHERE r <> 0
+        UNION ALL SELECT 'default privileges of', d.defaclobjtype::text, pg_get_userbyid(d.defaclrole) FROM pg_default_acl d
+        UNION ALL SELECT 'policy', p.polname::text, pg_get_userbyid(r) FROM pg_policy p, LATERAL unnest(p.polroles) r WHERE r <> 0
+        UNION ALL SELECT 'user mapping', m.srvname::text, m.usename::text FROM pg_user_mappings m WHERE m.umuser <> 0
         """
 
     // MARK: - Swap

@@ -185,8 +185,12 @@ struct RestoreCommand: ParsableCommand {
                 }
             }
 
+            options.mappedAwayRoles = Set(report.audit.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) })
             let restorer = Restorer(options: options)
             restorer.log = { m in printError("pgreown: \(m)") }
+            if let growing {
+                restorer.mappedAwayRoles = { Set(growing.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) }) }
+            }
             do {
                 try restorer.run(source: source, entries: plain ? nil : report.audit.rewritten, plainRewrite: plainRewrite)
             } catch let f as Restorer.Failure {

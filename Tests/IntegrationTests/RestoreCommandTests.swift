@@ -316,4 +316,34 @@ struct RestoreCommandTests {
         #expect(RestoreSetup.sentinel(cluster, live) == "42")
         #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "scratch database left behind")
     }
+
+    /// The check after the load: no privilege may name a role the map sends elsewhere. A plain
+    /// script read once from a pipe names app_owner (in a GRANT) before its first ALTER … OWNER TO
+    /// app_owner, so the growing map leaves that GRANT unmapped: the check fails, nothing is
+    /// swapped. The same script from a file (read twice) maps it and restores.
+    @Test func privilegesNamingAMappedRoleFailTheCheck() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let tmp = try TempDir()
+        let script = tmp.file("early.sql")
+        let original = try String(contentsOfFile: Paths.fixture("pg15/app.plain.sql"), encoding: .utf8)
+        let marker = "CREATE SCHEMA \"Data Team\";\n"
+        try #require(original.contains(marker))
+        try original.replacingOccurrences(of: marker, with: marker + "\nGRANT USAGE ON SCHEMA \"Data Team\" TO app_owner;\n")
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        let conninfo = cluster.conninfo(db: "postgres", user: "restorer")
+
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let piped = try shell("\"$PGREOWN\" restore - -d \(live) --owner dest_owner --target \"\(conninfo)\" < '\(script)'", timeout: 120)
+        #expect(piped.status == 1, "\(piped.stderr)")
+        #expect(piped.stderr.contains("check privileges: FAILED") && piped.stderr.contains("names app_owner"), "\(piped.stderr)")
+        #expect(RestoreSetup.sentinel(cluster, live) == "42")
+        #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty)
+
+        let fromFile = try run(Paths.binary, ["restore", script, "-d", live, "--owner", "dest_owner", "--target", conninfo], timeout: 120)
+        #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        #expect(fromFile.stderr.contains("check privileges: ok"))
+        #expect(RestoreSetup.sentinel(cluster, live) == nil)
+    }
 }
