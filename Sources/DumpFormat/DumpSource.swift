@@ -63,6 +63,10 @@ public final class DumpSource {
         self.reader = reader
     }
 
+    /// Bytes of the input read so far, and its size when known (a regular file read directly;
+    /// nil for a directory archive), for progress.
+    public var progress: (read: Int64, size: Int64?)? { reader.map { ($0.offset, $0.knownSize) } }
+
     /// Header and TOC of an archive (custom, directory, tar); nil for plain scripts, whose
     /// entries are only known by reading the whole script.
     public func readTOC() throws -> ArchiveTOC? {

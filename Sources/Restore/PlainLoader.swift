@@ -49,7 +49,7 @@ public final class PlainLoader: DumpVisitor {
                                 "psql meta-command \(shown(item.bytes, limit: 60)) cannot be restored through a connection (pg_dump writes only \\restrict, \\unrestrict and, with --create, \\connect: dump without --create)")
             case .statement:
                 if serverMajor < 17 && PlainScriptWriter.setsTransactionTimeout(item) { continue }
-                if Self.setsStandardStrings(item) != nil { stdStrings = Self.setsStandardStrings(item) ?? stdStrings }
+                if let on = ConnectionSink.setsStandardStrings(item) { stdStrings = on }
                 sql += item.bytes
                 hasStatement = true
             case .whitespace, .comment:
@@ -85,13 +85,5 @@ public final class PlainLoader: DumpVisitor {
         } else if entry.isBlobs {
             try sink.endLargeObjects()
         }
-    }
-
-    /// `SET standard_conforming_strings = on|off` → its value.
-    static func setsStandardStrings(_ s: SQLStatement) -> Bool? {
-        let t = s.significantTokens
-        guard t.count >= 4, s.isKeyword(t[0], "set"), s.isKeyword(t[1], "standard_conforming_strings") else { return nil }
-        if s.isKeyword(t[3], "off") || s.text(t[3]) == Array("'off'".utf8) { return false }
-        return true
     }
 }

@@ -81,7 +81,37 @@ public final class Restorer {
         public var description: String { "\(underlying) — \(state)" }
     }
 
+    /// Where a load stands (for a live line on a terminal or a periodic log line).
+    public struct Progress: Sendable {
+        public var entries: Int
+        public var currentEntry: String
+        /// Decompressed data streamed so far.
+        public var dataBytes: Int64
+        /// Rows the server has confirmed (finished COPYs).
+        public var rows: Int64
+        /// Input bytes read, and the input's size when known.
+        public var inputBytes: Int64?
+        public var inputSize: Int64?
+        public var seconds: Double
+
+        /// "42% 120.3/286.0 MB · 57 entries · 1200000 rows · 35.1 MB/s · TABLE DATA public t".
+        public var line: String {
+            var parts: [String] = []
+            if let read = inputBytes, let size = inputSize, size > 0 {
+                parts.append(String(format: "%3.0f%% %.1f/%.1f MB", 100 * Double(read) / Double(size), Double(read) / 1e6, Double(size) / 1e6))
+            } else if let read = inputBytes {
+                parts.append(String(format: "%.1f MB read", Double(read) / 1e6))
+            }
+            parts.append("\(entries) entries")
+            parts.append("\(rows) rows")
+            parts.append(String(format: "%.1f MB/s of data", Double(dataBytes) / 1e6 / max(seconds, 1e-3)))
+            return parts.joined(separator: " · ") + (currentEntry.isEmpty ? "" : " · \(currentEntry)")
+        }
+    }
+
     public let options: Options
+    /// Called at most four times a second during the load.
+    public var onProgress: ((Progress) -> Void)?
     public var log: @Sendable (String) -> Void = { _ in }
     /// The mapped-away roles when they are only known after the load (a plain script read once
     /// from a pipe, whose map grows); nil: `options.mappedAwayRoles`.
@@ -222,29 +252,33 @@ public final class Restorer {
         }
         let auditor = CompletenessAuditor(fileName: source.name, keepEntries: false)
         self.auditor = auditor
-        var lastLog = monotonic()
-        let started = lastLog
         defer { conn.close() }
-        sink.onEntry = { [log, unowned sink] e in
+        let started = monotonic()
+        var last = started
+        let tick = { [weak self, unowned sink] in
+            guard let self, let onProgress = self.onProgress else { return }
             let now = monotonic()
-            if now - lastLog >= 10 {
-                lastLog = now
-                log(String(format: "restore: %d entries, %.1f MB of data, %.0f s; now %@", sink.entriesRun,
-                           Double(auditor.dataBytes) / 1e6, now - started, e.label))
-            }
+            guard now - last >= 0.25 else { return }
+            last = now
+            let input = source.progress
+            onProgress(Progress(entries: sink.entriesRun, currentEntry: sink.current?.label ?? "", dataBytes: auditor.dataBytes,
+                                rows: sink.copiedRows.values.reduce(0, +), inputBytes: input?.read, inputSize: input?.size,
+                                seconds: now - started))
         }
+        sink.onEntry = { _ in tick() }
+        let ticker = ProgressTicker(tick)
         if let entries {
             let emitter = SQLEmitter(sink: sink, entries: entries,
                                      options: .init(targetServerMajor: conn.serverVersion / 10000, selection: options.selection),
                                      inputName: source.name)
-            try source.read(TeeVisitor([auditor, emitter]), data: true)
+            try source.read(TeeVisitor([auditor, emitter, ticker]), data: true)
             let plan = emitter.plan
             restoredData = Set(plan.entries.indices.filter { plan.expectsData($0) }.map { plan.entries[$0].dumpId })
             try applyDatabaseEntries(entries, sink: sink)
         } else if let plainRewrite {
             let loader = PlainLoader(sink: sink, serverMajor: conn.serverVersion / 10000, selection: options.selection,
                                      rewrite: plainRewrite)
-            try source.read(TeeVisitor([auditor, loader]), data: true)
+            try source.read(TeeVisitor([auditor, loader, ticker]), data: true)
             restoredData = loader.restoredData
         }
         report.entriesRun = sink.entriesRun
@@ -405,17 +439,22 @@ public final class Restorer {
         """
 
     /// (what, which, role) for every role a privilege (grantee and grantor), a default privilege
-    /// (its role and grantees), a policy or a user mapping names; PUBLIC left out.
+    /// (its role and grantees), a policy or a user mapping names; PUBLIC left out, and so are
+    /// built-in objects (their grantor is the bootstrap superuser, whatever the map says).
     static let rolesNamedQuery = """
-        WITH acl(kind, ident, a) AS (
-          SELECT 'relation', c.oid::regclass::text, c.relacl FROM pg_class c WHERE c.relacl IS NOT NULL
-          UNION ALL SELECT 'column', a.attrelid::regclass::text || '.' || a.attname, a.attacl FROM pg_attribute a WHERE a.attacl IS NOT NULL
-          UNION ALL SELECT 'function', p.oid::regprocedure::text, p.proacl FROM pg_proc p WHERE p.proacl IS NOT NULL
-          UNION ALL SELECT 'type', t.oid::regtype::text, t.typacl FROM pg_type t WHERE t.typacl IS NOT NULL
-          UNION ALL SELECT 'schema', n.nspname::text, n.nspacl FROM pg_namespace n WHERE n.nspacl IS NOT NULL
+        WITH ns AS (SELECT oid FROM pg_namespace
+                    WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+                      AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp%'),
+        acl(kind, ident, a) AS (
+          SELECT 'relation', c.oid::regclass::text, c.relacl FROM pg_class c JOIN ns ON ns.oid = c.relnamespace WHERE c.relacl IS NOT NULL
+          UNION ALL SELECT 'column', a.attrelid::regclass::text || '.' || a.attname, a.attacl
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace WHERE a.attacl IS NOT NULL
+          UNION ALL SELECT 'function', p.oid::regprocedure::text, p.proacl FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace WHERE p.proacl IS NOT NULL
+          UNION ALL SELECT 'type', t.oid::regtype::text, t.typacl FROM pg_type t JOIN ns ON ns.oid = t.typnamespace WHERE t.typacl IS NOT NULL
+          UNION ALL SELECT 'schema', n.nspname::text, n.nspacl FROM pg_namespace n JOIN ns ON ns.oid = n.oid WHERE n.nspacl IS NOT NULL
           UNION ALL SELECT 'large object', l.oid::text, l.lomacl FROM pg_largeobject_metadata l WHERE l.lomacl IS NOT NULL
           UNION ALL SELECT 'foreign server', s.srvname::text, s.srvacl FROM pg_foreign_server s WHERE s.srvacl IS NOT NULL
-          UNION ALL SELECT 'language', g.lanname::text, g.lanacl FROM pg_language g WHERE g.lanacl IS NOT NULL
+          UNION ALL SELECT 'language', g.lanname::text, g.lanacl FROM pg_language g WHERE g.lanispl AND g.lanacl IS NOT NULL
           UNION ALL SELECT 'database', d.datname::text, d.datacl FROM pg_database d WHERE d.datname = current_database() AND d.datacl IS NOT NULL
           UNION ALL SELECT 'default privileges', pg_get_userbyid(d.defaclrole) || ' ' || d.defaclobjtype::text, d.defaclacl FROM pg_default_acl d)
         SELECT kind, ident, pg_get_userbyid(r) FROM acl, LATERAL aclexplode(a) e, LATERAL (VALUES (e.grantee), (e.grantor)) v(r) WHERE r <> 0
@@ -511,4 +550,12 @@ func monotonic() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Calls `tick` as data streams (the restorer throttles it).
+final class ProgressTicker: DumpVisitor {
+    private let tick: () -> Void
+    init(_ tick: @escaping () -> Void) { self.tick = tick }
+    func beginData(_ entry: TOCEntry) throws { tick() }
+    func data(_ bytes: UnsafeRawBufferPointer) throws { tick() }
 }

@@ -21,10 +21,15 @@ struct RestoreCommand: ParsableCommand {
         settings run as the login and are listed; COPY data streams as it is decompressed, and \
         completeness is re-checked on the way (a truncated or corrupt dump stops the run)
         4. checks: rows loaded per table equal the dump's, large objects, every object owned by \
-        the owner role (or a --keep-owner role, or the login for what only it may own)
+        the owner role (or a --keep-owner role, or the login for what only it may own), and no \
+        privilege, default privilege, policy or user mapping names a role the map sends elsewhere
         5. the swap: take ownership of DB, refuse new connections, terminate its sessions (except \
         those of --spare-sessions-of), rename DB → DB-old and DB-restore → DB in one transaction \
         (retried), ALTER DATABASE DB OWNER TO the owner role, drop DB-old (unless --keep-old)
+
+        Progress: a live line on a terminal (input read and percent, entries, rows, rate, the \
+        current entry), a log line every 10 s otherwise; a summary at the end, and with --json the \
+        report (entries, rows per table, checks, seconds per phase) on stdout.
 
         The first SQL error stops the run and names the TOC entry and the statement; \
         --ignore-error SQLSTATE lets listed codes pass (each is reported).
@@ -187,7 +192,24 @@ struct RestoreCommand: ParsableCommand {
 
             options.mappedAwayRoles = Set(report.audit.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) })
             let restorer = Restorer(options: options)
-            restorer.log = { m in printError("pgreown: \(m)") }
+            // Progress: a live line on a terminal, a log line every 10 s otherwise.
+            let terminal = isatty(2) == 1
+            var lastLine = 0.0
+            var live = false
+            restorer.onProgress = { p in
+                if terminal {
+                    writeAll(2, Array("\r\u{1b}[K\(p.line)".utf8))
+                    live = true
+                } else if p.seconds - lastLine >= 10 {
+                    lastLine = p.seconds
+                    printError("pgreown: progress: \(p.line)")
+                }
+            }
+            restorer.log = { m in
+                if terminal { writeAll(2, Array("\r\u{1b}[K".utf8)) }
+                printError("pgreown: \(m)")
+            }
+            defer { if live { writeAll(2, Array("\r\u{1b}[K".utf8)) } }
             if let growing {
                 restorer.mappedAwayRoles = { Set(growing.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) }) }
             }

@@ -346,4 +346,110 @@ struct RestoreCommandTests {
         #expect(fromFile.stderr.contains("check privileges: ok"))
         #expect(RestoreSetup.sentinel(cluster, live) == nil)
     }
+
+    /// The pg15 app script with `extra` SQL after the orders table's definition.
+    static func scriptWithExtraSQL(_ extra: String, in tmp: TempDir) throws -> String {
+        let original = try String(contentsOfFile: Paths.fixture("pg15/app.plain.sql"), encoding: .utf8)
+        let marker = "ALTER TABLE app.orders OWNER TO app_owner;\n"
+        guard original.contains(marker) else { throw ClusterError("marker not in app.plain.sql") }
+        let path = tmp.file("extra.sql")
+        try original.replacingOccurrences(of: marker, with: marker + "\n" + extra + "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The first SQL error stops the load and names the entry, the SQLSTATE and the statement;
+    /// --ignore-error lets that SQLSTATE pass and reports it.
+    @Test func theFirstErrorStopsTheLoadUnlessItsStateIsIgnored() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let tmp = try TempDir()
+        let script = try Self.scriptWithExtraSQL("SELECT 1/0;", in: tmp)
+        let conninfo = cluster.conninfo(db: "postgres", user: "restorer")
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let stopped = try run(Paths.binary, ["restore", script, "-d", live, "--owner", "dest_owner", "--target", conninfo], timeout: 120)
+        #expect(stopped.status == 1, "\(stopped.stderr)")
+        let last = lastLine(stopped.stderr)
+        #expect(last.contains("(TABLE app.orders)") && last.contains("SQLSTATE 22012") && last.contains("SELECT 1/0;") && last.contains("untouched"), "\(last)")
+        #expect(RestoreSetup.sentinel(cluster, live) == "42")
+        #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty)
+
+        let passed = try run(Paths.binary, ["restore", script, "-d", live, "--owner", "dest_owner", "--target", conninfo,
+                                            "--ignore-error", "22012"], timeout: 120)
+        #expect(passed.status == 0, "\(passed.stderr)")
+        #expect(passed.stderr.contains("ignored error 22012 in TOC entry"), "\(passed.stderr)")
+        #expect(RestoreSetup.sentinel(cluster, live) == nil)
+    }
+
+    /// --disable-triggers loads with session_replication_role = replica (a superuser's setting):
+    /// a trigger that refuses every row stops the load without it, and is bypassed with it.
+    @Test func disableTriggersBypassesTriggersDuringTheLoad() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let tmp = try TempDir()
+        let script = try Self.scriptWithExtraSQL("""
+            CREATE FUNCTION app.no_rows() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'no rows please'; END$$;
+            CREATE TRIGGER no_rows BEFORE INSERT ON app.orders FOR EACH ROW EXECUTE FUNCTION app.no_rows();
+            """, in: tmp)
+        let conninfo = cluster.conninfo(db: "postgres", user: "postgres")
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let refused = try run(Paths.binary, ["restore", script, "-d", live, "--owner", "dest_owner", "--target", conninfo], timeout: 120)
+        #expect(refused.status == 1 && lastLine(refused.stderr).contains("no rows please"), "\(refused.stderr)")
+        #expect(RestoreSetup.sentinel(cluster, live) == "42")
+
+        let loaded = try run(Paths.binary, ["restore", script, "-d", live, "--owner", "dest_owner", "--target", conninfo,
+                                            "--disable-triggers"], timeout: 120)
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+        #expect(try cluster.connect(db: live).query("SELECT count(*)::text FROM app.orders").first?[0] != "0")
+    }
+
+    /// --in-place loads into an existing empty database (no scratch, no swap) and refuses one
+    /// that holds relations.
+    @Test func inPlaceLoadsAnEmptyDatabaseAndRefusesAFullOne() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let conninfo = cluster.conninfo(db: "postgres", user: "restorer")
+        let full = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(full) }
+        let refused = try run(Paths.binary, ["restore", Paths.fixture("pg15/app.custom.dump"), "-d", full, "--owner", "dest_owner",
+                                             "--target", conninfo, "--in-place"], timeout: 120)
+        #expect(refused.status != 0 && refused.stderr.contains("needs an empty database"), "\(refused.stderr)")
+        #expect(RestoreSetup.sentinel(cluster, full) == "42")
+
+        let empty = try cluster.createDatabase(owner: "dest_owner", prefix: "inplace")
+        defer { cluster.dropDatabase(empty) }
+        let loaded = try run(Paths.binary, ["restore", Paths.fixture("pg15/app.custom.dump"), "-d", empty, "--owner", "dest_owner",
+                                            "--target", conninfo, "--in-place"], timeout: 120)
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+        #expect(!loaded.stderr.contains("swapped"))
+        #expect(try RestoreSetup.databases(cluster, like: empty + "-").isEmpty)
+        #expect(try cluster.connect(db: empty).query("SELECT count(*)::text FROM app.orders").first?[0] != "0")
+    }
+
+    /// A dump whose objects the bootstrap superuser owns, restored by a login that is not one:
+    /// postgres maps to the owner role, while the catalogs' own privileges (granted by postgres)
+    /// do not count against the privileges check.
+    @Test func aDumpOwnedByTheBootstrapSuperuser() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let src = try cluster.createDatabase(prefix: "pgowned")
+        defer { cluster.dropDatabase(src) }
+        let made = try cluster.psql(["-c", "CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g; GRANT SELECT ON t TO reporting"], db: src)
+        try #require(made.status == 0, "\(made.stderr)")
+        let tmp = try TempDir()
+        let dump = tmp.file("pgowned.dump")
+        let dumped = try run(cluster.tool("pg_dump"), ["-Fc", "-f", dump] + cluster.clientArgs(user: "postgres", db: src))
+        try #require(dumped.status == 0, "\(dumped.stderr)")
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let r = try run(Paths.binary, ["restore", dump, "-d", live, "--owner", "dest_owner",
+                                       "--target", cluster.conninfo(db: "postgres", user: "restorer")], timeout: 120)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("postgres → dest_owner"))
+        let c = try cluster.connect(db: live)
+        #expect(try c.query("SELECT pg_get_userbyid(relowner)::text || ' ' || relacl::text FROM pg_class WHERE relname = 't'").first?[0]
+                == "dest_owner {dest_owner=arwdDxt/dest_owner,reporting=r/dest_owner}")
+    }
 }
