@@ -9,6 +9,9 @@ public struct DumpError: Error, CustomStringConvertible, Sendable, Equatable {
         case truncated
         /// A well-formed input that this tool does not read (e.g. archive version > 1.16) (exit 65).
         case unsupported
+        /// Well-formed input holding what pgreown refuses to pass on or run, such as a psql
+        /// meta-command pg_dump never writes (verify: exit 1; rewrite, restore: exit 65).
+        case forbidden
         /// The input cannot be opened or read (exit 66).
         case io
         /// An output cannot be created (exit 73).

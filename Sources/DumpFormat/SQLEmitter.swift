@@ -547,7 +547,7 @@ public final class SQLEmitter: DumpVisitor {
     /// sanitize_line: CR and LF become spaces; NULL is "-" (schema, owner) or "".
     private func sanitized(_ s: [UInt8]?, hyphen: Bool) -> [UInt8] {
         guard let s else { return hyphen ? [0x2d] : [] }
-        return s.map { $0 == 0x0a || $0 == 0x0d ? 0x20 : $0 }
+        return PlainScriptWriter.sanitizeLine(s)
     }
 
     /// fmtId with this pg_restore's keyword list.

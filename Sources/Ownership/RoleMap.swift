@@ -97,8 +97,8 @@ public struct RoleMap: Sendable {
 
     /// The map as lines for reports and restore logs: `old → new (reason)`, sorted by old.
     public var lines: [String] {
-        var out = mapping.sorted { text($0.key) < text($1.key) }.map { "\(text($0.key)) → \(text($0.value.to)) (\($0.value.reason.rawValue))" }
-        out += kept.sorted { text($0) < text($1) }.map { "\(text($0)) → \(text($0)) (\(Reason.kept.rawValue))" }
+        var out = mapping.sorted { text($0.key) < text($1.key) }.map { "\(shown($0.key)) → \(shown($0.value.to)) (\($0.value.reason.rawValue))" }
+        out += kept.sorted { text($0) < text($1) }.map { "\(shown($0)) → \(shown($0)) (\(Reason.kept.rawValue))" }
         return out
     }
 }

@@ -88,7 +88,7 @@ func runReporting(_ body: () throws -> Int32) throws {
         case .cannotCreate: throw ExitCode(Exit.cannotCreate)
         case .writeFailed: throw ExitCode(Exit.ioError)
         case .internalError: throw ExitCode(Exit.internalError)
-        case .malformed, .truncated, .unsupported: throw ExitCode(Exit.badInput)
+        case .malformed, .truncated, .unsupported, .forbidden: throw ExitCode(Exit.badInput)
         }
     } catch let e as ServerError {
         printError("pgreown: \(e.description)")

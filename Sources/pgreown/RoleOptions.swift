@@ -58,7 +58,7 @@ extension MissingRolesPolicy: ExpressibleByArgument {}
 
 /// "role map:" block for reports.
 func roleMapText(_ map: RoleMap) -> String {
-    var s = "role map (owner \(map.owner.map { text($0) } ?? "not set")):\n"
+    var s = "role map (owner \(map.owner.map { shown($0) } ?? "not set")):\n"
     if map.lines.isEmpty { s += "  (every role maps to itself)\n" }
     for l in map.lines { s += "  \(l)\n" }
     return s

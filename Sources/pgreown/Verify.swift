@@ -57,7 +57,11 @@ struct Verify: ParsableCommand {
                     writeOut(try encodeJSON(VerifyJSON(auditor: auditor, source: source, complete: false,
                                                        problems: [e.description])))
                 }
-                throw e
+                // Well-formed but refused (a psql meta-command pg_dump never writes): a finding.
+                guard e.kind == .forbidden else { throw e }
+                if !input.json { writeOut(verifyText(auditor, source, [e.description], ownership: nil)) }
+                printError("pgreown: \(e.description)")
+                return Exit.problems
             }
             logger.info("read \(throughput(auditor.totalBytes, since: started)); decoded \(auditor.dataBytes) bytes of data")
             var problems = source.warnings.map { $0.description }

@@ -223,6 +223,10 @@ public final class PlainReader {
             return .continue
         case .statement:
             lastContent = .other
+            if let meta = item.tokens.first(where: { $0.kind == .psqlMeta }) {
+                let bytes = UnsafeRawBufferPointer(rebasing: item.bytes[meta.start..<meta.end])
+                throw Self.refusedMeta(bytes, file: name, offset: item.offset + Int64(meta.start))
+            }
             if !item.isComplete {
                 throw DumpError(.truncated, file: name, offset: item.offset + Int64(item.bytes.count),
                                 "the input ends inside a statement that starts at byte \(item.offset) (expected ';')")
@@ -523,12 +527,21 @@ public final class PlainReader {
         case "connect", "c":
             if !headerSent && databaseName == nil, words.count >= 2 { databaseName = Self.connectDatabase(Array(words[1...])) }
         default:
-            break
+            throw Self.refusedMeta(item.bytes, file: name, offset: item.offset)
         }
         switch lastContent {
         case .trailer(let c) where unrestrict: lastContent = .trailerThenUnrestrict(cluster: c)
         default: lastContent = .other
         }
+    }
+
+    /// pg_dump and pg_dumpall write only `\connect`, `\restrict` and `\unrestrict`; any other
+    /// psql meta-command (`\!`, `\o`, `\copy … program`, `\i`, `\set`, `\gexec`, …) would run
+    /// something on the restoring machine or change what psql does, so the script is refused.
+    static func refusedMeta(_ bytes: UnsafeRawBufferPointer, file: String, offset: Int64) -> DumpError {
+        let line = bytes.prefix { $0 != 0x0a && $0 != 0x0d }
+        return DumpError(.forbidden, file: file, offset: offset,
+                         "psql meta-command '\(shown(line, limit: 60))' is not one pg_dump writes (only \\connect, \\restrict, \\unrestrict): refusing the script")
     }
 
     /// `\connect name` or `\connect -reuse-previous=on "dbname='name'"`.

@@ -302,11 +302,17 @@ public final class PlainScriptWriter: DumpVisitor {
 
     /// `-- [prefix]Name: tag; Type: desc; Schema: nsp; Owner: owner[; Tablespace: ts]`.
     static func nameLine(_ e: TOCEntry, prefix: String) -> [UInt8] {
-        var l = Array("-- \(prefix)Name: ".utf8) + (e.tag ?? [])
-        l += Array("; Type: \(e.desc); Schema: ".utf8) + (e.namespace ?? [0x2d])
-        l += Array("; Owner: ".utf8) + (e.owner ?? [0x2d])
-        if let ts = e.tablespace { l += Array("; Tablespace: ".utf8) + ts }
+        var l = Array("-- \(prefix)Name: ".utf8) + sanitizeLine(e.tag ?? [])
+        l += Array("; Type: \(e.desc); Schema: ".utf8) + sanitizeLine(e.namespace ?? [0x2d])
+        l += Array("; Owner: ".utf8) + sanitizeLine(e.owner ?? [0x2d])
+        if let ts = e.tablespace { l += Array("; Tablespace: ".utf8) + sanitizeLine(ts) }
         return l
+    }
+
+    /// pg_dump's sanitize_line: a name written into a `--` comment line has its CR and LF turned
+    /// into spaces, so nothing after it becomes a live line for psql (CVE-2025-8715's class).
+    public static func sanitizeLine(_ name: [UInt8]) -> [UInt8] {
+        name.map { $0 == 0x0a || $0 == 0x0d ? 0x20 : $0 }
     }
 
     /// The input's name line with the new tag and owner (nil when it does not read as `old`).
@@ -324,7 +330,7 @@ public final class PlainScriptWriter: DumpVisitor {
         guard tail.isEmpty || tail.starts(with: "; Tablespace: ".utf8) else { return nil }
         if new.tag == old.tag && new.owner == old.owner { return line }
         let newMiddle = Array("; Type: \(old.desc); Schema: ".utf8) + (old.namespace ?? [0x2d]) + ownerLabel
-        return p + (new.tag ?? []) + newMiddle + (new.owner ?? [0x2d]) + Array(tail)
+        return p + sanitizeLine(new.tag ?? []) + newMiddle + sanitizeLine(new.owner ?? [0x2d]) + Array(tail)
     }
 
     // MARK: --target-version below 17
