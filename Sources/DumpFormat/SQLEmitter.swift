@@ -209,7 +209,7 @@ public final class SQLEmitter: DumpVisitor {
 
     public func beginData(_ entry: TOCEntry) throws {
         try start()
-        guard let i = plan.position[entry.dumpId], plan.expectsData(i) else {
+        guard let i = plan.position[entry.dumpId], plan.expectsData(i), deferEntry?(i) != true else {
             dataMode = .swallow
             return
         }
@@ -219,6 +219,11 @@ public final class SQLEmitter: DumpVisitor {
         }
         try printMain(upTo: i)
         try printPreamble(i)
+        try startData(i)
+    }
+
+    /// The data of entry `i` follows (its COPY statement, if any, was sent by printPreamble).
+    private func startData(_ i: Int) throws {
         dataIndex = i
         if isBlobs(entries[i]) {
             dataMode = .blobs
@@ -226,6 +231,14 @@ public final class SQLEmitter: DumpVisitor {
         } else {
             dataMode = .copy
         }
+    }
+
+    /// The end of the current entry's data; false when no data was being printed.
+    private func finishData() throws -> Bool {
+        defer { dataMode = .none }
+        guard dataMode == .copy || dataMode == .blobs else { return false }
+        if dataMode == .blobs { try sink.endLargeObjects() } else { try sink.endCopy(entries[dataIndex]) }
+        return true
     }
 
     public func data(_ bytes: UnsafeRawBufferPointer) throws {
@@ -247,16 +260,62 @@ public final class SQLEmitter: DumpVisitor {
     }
 
     public func endData(_ entry: TOCEntry) throws {
-        defer { dataMode = .none }
-        guard dataMode == .copy || dataMode == .blobs else { return }
-        if dataMode == .blobs { try sink.endLargeObjects() } else { try sink.endCopy(entries[dataIndex]) }
+        guard try finishData() else { return }
         try printPostamble(dataIndex)
         mainNext = dataIndex + 1
+        onEntryDone?(dataIndex)
+    }
+
+    /// The pg_restore emulated: the one asked for, else the archive's pg_dump version.
+    public static func version(for header: ArchiveHeader?, options: Options) -> Version {
+        if let v = options.pgRestoreVersion { return v }
+        if let raw = header?.pgDumpVersion, let v = Version.parse(raw) { return v }
+        return Version(major: 17, minor: 0)
+    }
+
+    // MARK: - Running entries elsewhere (parallel restore)
+
+    /// Entries the main walk leaves to someone else (a parallel restore's workers): the walk
+    /// skips them, and their data, if streamed, is passed over. nil: none.
+    public var deferEntry: ((Int) -> Bool)?
+    /// Called when the main walk has run entry `i` (with its data).
+    public var onEntryDone: ((Int) -> Void)?
+    /// Called after the main pass, before the ACL and post-ACL passes (a parallel restore waits
+    /// there for its workers).
+    public var beforeLaterPasses: (() throws -> Void)?
+
+    /// Run entry `i` completely, reading its data on demand: how a worker connection restores
+    /// the entries deferred to it. The first call also sends the session prelude.
+    public func runEntry(_ i: Int, data: EntryDataReader?, auditor: DumpVisitor? = nil) throws {
+        try start()
+        let beganCopy = try printPreamble(i)
+        if plan.expectsData(i) {
+            guard let data else {
+                throw DumpError(.internalError, file: inputName, entry: entries[i].label, "internal: no data reader for a deferred data entry")
+            }
+            try startData(i)
+            let forward = DataForwarder(self)
+            try data.read(entries[i], into: auditor.map { TeeVisitor([$0, forward]) } ?? forward)
+            _ = try finishData()
+        } else if beganCopy {
+            try sink.endCopy(entries[i])
+        }
+        try printPostamble(i)
+    }
+
+    /// Hands an on-demand read's data events to the emitter (its begin and end are runEntry's).
+    private final class DataForwarder: DumpVisitor {
+        unowned let emitter: SQLEmitter
+        init(_ emitter: SQLEmitter) { self.emitter = emitter }
+        func data(_ bytes: UnsafeRawBufferPointer) throws { try emitter.data(bytes) }
+        func beginLargeObject(oid: UInt32) throws { try emitter.beginLargeObject(oid: oid) }
+        func endLargeObject(oid: UInt32) throws { try emitter.endLargeObject(oid: oid) }
     }
 
     public func finish(totalBytes: Int64) throws {
         try start()
         try printMain(upTo: entries.count)
+        try beforeLaterPasses?()
         for pass in [RestorePlan.Pass.acl, .postACL] {
             for i in entries.indices where plan.passes[i] == pass && !plan.parts[i].isEmpty {
                 try printEntry(i)
@@ -276,11 +335,7 @@ public final class SQLEmitter: DumpVisitor {
         started = true
         entries = given ?? collected
         collected = []
-        if let v = options.pgRestoreVersion {
-            version = v
-        } else if let raw = archiveHeader?.pgDumpVersion, let v = Version.parse(raw) {
-            version = v
-        }
+        version = Self.version(for: archiveHeader, options: options)
         keywords = version.keywords
         if version.restrictsMetaCommands && options.restrictKey == nil { options.restrictKey = Self.randomRestrictKey() }
 
@@ -331,11 +386,12 @@ public final class SQLEmitter: DumpVisitor {
     private func printMain(upTo limit: Int) throws {
         while mainNext < limit {
             let i = mainNext
-            if plan.passes[i] == .main && !plan.parts[i].isEmpty {
+            if plan.passes[i] == .main && !plan.parts[i].isEmpty && deferEntry?(i) != true {
                 if plan.expectsData(i) {
                     throw DumpError(.truncated, file: inputName, entry: entries[i].label, "the archive holds no data for this entry where the TOC says it has some")
                 }
                 try printEntry(i)
+                onEntryDone?(i)
             }
             mainNext += 1
         }

@@ -94,6 +94,15 @@ public final class Connection {
     /// Route the server's notices and warnings (e.g. to the log).
     public func onNotice(_ handler: @escaping @Sendable (String) -> Void) { notices.handler = handler }
 
+    /// Ask the server to cancel what this connection is running (safe from another thread:
+    /// PQcancel), e.g. a long COPY when another connection of a parallel restore failed.
+    public func cancel() {
+        guard !closed, let c = PQgetCancel(conn) else { return }
+        defer { PQfreeCancel(c) }
+        var buf = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(c, &buf, Int32(buf.count))
+    }
+
     /// The server process serving this connection.
     public var backendPID: Int32 { PQbackendPID(conn) }
 

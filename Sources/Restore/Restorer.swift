@@ -37,6 +37,10 @@ public final class Restorer {
         public var spareSessionsOf: [String] = ["rdsadmin"]
         public var swapTries = 10
         public var swapRetrySeconds = 5.0
+        /// Connections loading at once (`--jobs`).
+        public var jobs = 1
+        /// Settings each load session runs first (e.g. `SET maintenance_work_mem = '512MB'`).
+        public var sessionSettings: [String] = []
 
         public init(conninfo: String, database: String, owner: String) {
             self.conninfo = conninfo; self.database = database; self.owner = owner
@@ -236,23 +240,31 @@ public final class Restorer {
 
     // MARK: - Load
 
-    private var auditor: CompletenessAuditor?
+    /// What the dump holds (counted as it streamed) and what the server took, for the checks.
+    private var dumpTables: [CompletenessAuditor.TableData] = []
+    private var dumpLargeObjects = 0
     private var restoredData: Set<Int> = []
     private var login = ""
     private var loginKinds: [String] = []
 
-    func load(source: DumpSource, entries: [TOCEntry]?, plainRewrite: ((TOCEntry) throws -> TOCEntry)?) throws {
+    /// One load connection and its sink, set up alike for every job.
+    func openSession(_ created: Set<Int>?) throws -> (Connection, ConnectionSink) {
         let conn = try Connection(conninfo: options.conninfo, database: options.scratchName)
         conn.onNotice { [log] m in log("server: \(m)") }
-        login = try conn.query("SELECT current_user::text").first?[0] ?? "?"
         if options.disableTriggers { try conn.query("SET session_replication_role = replica") }
-        let created = entries.map { Set($0.map(\.dumpId)) }
+        for setting in options.sessionSettings { try conn.query(setting) }
         let sink = ConnectionSink(connection: conn, owner: options.owner, ignoredStates: options.ignoredStates) { e in
             Self.runsAsLogin(e, createdIds: created)
         }
-        let auditor = CompletenessAuditor(fileName: source.name, keepEntries: false)
-        self.auditor = auditor
+        return (conn, sink)
+    }
+
+    func load(source: DumpSource, entries: [TOCEntry]?, plainRewrite: ((TOCEntry) throws -> TOCEntry)?) throws {
+        let created = entries.map { Set($0.map(\.dumpId)) }
+        let (conn, sink) = try openSession(created)
         defer { conn.close() }
+        login = try conn.query("SELECT current_user::text").first?[0] ?? "?"
+        let auditor = CompletenessAuditor(fileName: source.name, keepEntries: false)
         let started = monotonic()
         var last = started
         let tick = { [weak self, unowned sink] in
@@ -267,11 +279,21 @@ public final class Restorer {
         }
         sink.onEntry = { _ in tick() }
         let ticker = ProgressTicker(tick)
+        var sinks = [sink]
+        var auditors = [auditor]
         if let entries {
             let emitter = SQLEmitter(sink: sink, entries: entries,
                                      options: .init(targetServerMajor: conn.serverVersion / 10000, selection: options.selection),
                                      inputName: source.name)
-            try source.read(TeeVisitor([auditor, emitter, ticker]), data: true)
+            if options.jobs > 1 {
+                let parallel = try ParallelLoad(restorer: self, source: source, entries: entries, main: (conn, sink, emitter),
+                                                created: created, jobs: options.jobs)
+                try parallel.run(auditor: auditor, ticker: ticker)
+                sinks += parallel.workerSinks
+                auditors += parallel.workerAuditors
+            } else {
+                try source.read(TeeVisitor([auditor, emitter, ticker]), data: true)
+            }
             let plan = emitter.plan
             restoredData = Set(plan.entries.indices.filter { plan.expectsData($0) }.map { plan.entries[$0].dumpId })
             try applyDatabaseEntries(entries, sink: sink)
@@ -281,15 +303,17 @@ public final class Restorer {
             try source.read(TeeVisitor([auditor, loader, ticker]), data: true)
             restoredData = loader.restoredData
         }
-        report.entriesRun = sink.entriesRun
-        report.ranAsLogin = sink.ranAsLogin
-        report.ignoredErrors = sink.ignored
-        report.largeObjects = sink.largeObjects
-        report.dataBytes = auditor.dataBytes
+        report.entriesRun = sinks.map(\.entriesRun).reduce(0, +)
+        report.ranAsLogin = sinks.flatMap(\.ranAsLogin)
+        report.ignoredErrors = sinks.flatMap(\.ignored)
+        report.largeObjects = sinks.map(\.largeObjects).reduce(0, +)
+        report.dataBytes = auditors.map(\.dataBytes).reduce(0, +)
+        dumpTables = auditors.flatMap(\.tables)
+        dumpLargeObjects = auditors.map(\.largeObjects).reduce(0, +)
+        for s in sinks { sinkRows.merge(s.copiedRows) { a, _ in a } }
         for w in source.warnings { log("warning: \(w)") }
-        if !sink.ranAsLogin.isEmpty { log("ran as the login \(login): \(sink.ranAsLogin.joined(separator: "; "))") }
-        for i in sink.ignored { log("ignored error \(i.sqlState) in \(i.entry): \(i.message)") }
-        sinkRows = sink.copiedRows
+        if !report.ranAsLogin.isEmpty { log("ran as the login \(login): \(report.ranAsLogin.joined(separator: "; "))") }
+        for i in report.ignoredErrors { log("ignored error \(i.sqlState) in \(i.entry): \(i.message)") }
     }
 
     /// Entries the login runs itself, not the owner role: what needs a superuser, extensions,
@@ -343,11 +367,10 @@ public final class Restorer {
     // MARK: - Checks
 
     func check() throws {
-        guard let auditor else { return }
         var problems: [String] = []
         // Rows: what the server loaded equals what the dump holds.
         var bad: [String] = []
-        for t in auditor.tables where restoredData.contains(t.dumpId) {
+        for t in dumpTables where restoredData.contains(t.dumpId) {
             let loaded = sinkRows[t.dumpId]
             report.tables.append(.init(table: "\(t.schema).\(t.table)", rowsInDump: t.rows, rowsLoaded: loaded))
             if let rows = t.rows, loaded != rows { bad.append("\(t.schema).\(t.table): dump \(rows), loaded \(loaded.map(String.init) ?? "none")") }
@@ -355,7 +378,7 @@ public final class Restorer {
         report.checks.append(.init(name: "rows", ok: bad.isEmpty,
                                    detail: bad.isEmpty ? "\(report.tables.count) tables, rows equal the dump's" : bad.joined(separator: "; ")))
         problems += bad
-        let loExpected = auditor.largeObjects
+        let loExpected = dumpLargeObjects
         let loOK = report.largeObjects == loExpected
         report.checks.append(.init(name: "large objects", ok: loOK, detail: "\(report.largeObjects) loaded, \(loExpected) in the dump"))
         if !loOK { problems.append("large objects: \(report.largeObjects) loaded, \(loExpected) in the dump") }

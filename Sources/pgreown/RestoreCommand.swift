@@ -58,6 +58,10 @@ struct RestoreCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The server: a conninfo or URI (default: the PG* environment).", valueName: "CONNINFO"))
     var target: String = ""
 
+    @Option(name: [.short, .customLong("jobs")],
+            help: ArgumentHelp("Load with N connections: from a file or directory, table data and post-data entries in parallel; from a pipe, the data in stream order on one connection while indexes and constraints of the tables already loaded are built on the others.", valueName: "N"))
+    var jobs = 1
+
     @Option(name: .customLong("maintenance-db"), help: ArgumentHelp("The database the administrative connection uses.", valueName: "DB"))
     var maintenanceDB = "postgres"
 
@@ -111,6 +115,7 @@ struct RestoreCommand: ParsableCommand {
             throw ValidationError("--ignore-error takes a five-character SQLSTATE such as 42710, got '\(s)'")
         }
         if swapTries < 1 { throw ValidationError("--swap-tries must be at least 1") }
+        if !(1...64).contains(jobs) { throw ValidationError("--jobs takes 1 to 64, got \(jobs)") }
         if dbname.isEmpty { throw ValidationError("--dbname must not be empty") }
     }
 
@@ -130,6 +135,7 @@ struct RestoreCommand: ParsableCommand {
             options.keepOld = keepOld
             if !spareSessionsOf.isEmpty { options.spareSessionsOf = spareSessionsOf }
             options.swapTries = swapTries
+            options.jobs = jobs
             options.swapRetrySeconds = swapRetryDelay
 
             let admin: Connection

@@ -14,10 +14,11 @@ import Testing
 struct RestoreCase: Sendable, CustomTestStringConvertible {
     var fixture: String
     var viaStdin = false
+    var jobs = 1
     var database: String { String(fixture.split(separator: "/")[1].prefix { $0 != "." }) }
     var versionDir: String { String(fixture.prefix { $0 != "/" }) }
     var login: String { database == "superuser_objects" ? "postgres" : "restorer" }
-    var testDescription: String { fixture + (viaStdin ? " (stdin)" : "") }
+    var testDescription: String { fixture + (viaStdin ? " (stdin)" : "") + (jobs > 1 ? " --jobs \(jobs)" : "") }
 }
 
 /// At most two restores at a time (a 2-core machine).
@@ -104,8 +105,13 @@ struct RestoreCommandTests {
         }.sorted()
     }()
 
-    static let cases: [RestoreCase] = fixtures.map { RestoreCase(fixture: $0) }
-        + fixtures.filter { $0.contains("custom-pipe") || $0.hasSuffix("plain.sql.gz") }.map { RestoreCase(fixture: $0, viaStdin: true) }
+    static let cases: [RestoreCase] = {
+        let serial = fixtures.map { RestoreCase(fixture: $0) }
+            + fixtures.filter { $0.contains("custom-pipe") || $0.hasSuffix("plain.sql.gz") }.map { RestoreCase(fixture: $0, viaStdin: true) }
+        // --jobs 2 and 4 on every archive, from files and through stdin (plain scripts load on one connection).
+        let archives = serial.filter { !$0.fixture.contains(".plain.") }
+        return serial + [2, 4].flatMap { j in archives.map { var c = $0; c.jobs = j; return c } }
+    }()
 
     @Test(arguments: cases)
     func replacesTheLiveDatabaseOwnedByTheOwnerRole(_ c: RestoreCase) async throws {
@@ -119,12 +125,13 @@ struct RestoreCommandTests {
         let conninfo = cluster.conninfo(db: "postgres", user: c.login)
         let r: RunResult
         if c.viaStdin {
-            r = try shell("\"$PGREOWN\" restore - -d \(live) --owner dest_owner --target \"\(conninfo)\" --swap-retry-delay 0.5 < '\(fixture)'",
+            r = try shell("\"$PGREOWN\" restore - -d \(live) --owner dest_owner --target \"\(conninfo)\" --swap-retry-delay 0.5 --jobs \(c.jobs) < '\(fixture)'",
                           timeout: 180)
         } else {
-            r = try run(Paths.binary, ["restore", fixture, "-d", live, "--owner", "dest_owner", "--target", conninfo, "--swap-retry-delay", "0.5"],
-                        timeout: 180)
+            r = try run(Paths.binary, ["restore", fixture, "-d", live, "--owner", "dest_owner", "--target", conninfo, "--swap-retry-delay", "0.5",
+                                       "--jobs", "\(c.jobs)"], timeout: 180)
         }
+        if c.jobs > 1 { #expect(r.stderr.contains("parallel load: \(c.jobs) connections"), "\(r.stderr)") }
         try #require(r.status == 0, "pgreown restore \(c.testDescription) failed (\(r.status)): \(r.stderr)")
         #expect(lastLine(r.stderr).contains("swapped in"))
         #expect(RestoreSetup.sentinel(cluster, live) == nil, "the live database was not replaced")

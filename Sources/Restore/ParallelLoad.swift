@@ -1,0 +1,260 @@
+import DumpFormat
+import Foundation
+
+/// `--jobs N` (DESIGN §5 step 4), after pg_restore's parallel restore
+/// (`restore_toc_entries_prefork`, `restore_toc_entries_parallel`, `pop_next_work_item`,
+/// `has_lock_conflicts`, `repoint_table_dependencies`, `identify_locking_dependencies`):
+///
+/// - **Seekable input** (a custom file with data offsets, a directory): the main connection runs
+///   the pre-data part in TOC order; then N connections run table data (read on demand, each
+///   through its own descriptors) and post-data entries in any order their dependencies allow;
+///   then the main connection runs the ACL and post-ACL passes.
+/// - **A stream** (a pipe, tar): the main connection runs pre-data and the table data in stream
+///   order, while N−1 other connections run post-data entries (indexes, constraints, …) as soon
+///   as the tables they need are loaded; when the stream ends the main connection joins them.
+///
+/// An entry is ready when every entry it depends on that this restore still has to run is done.
+/// Post-data entries that depend on a table wait for that table's data (the dependency is
+/// repointed to the TABLE DATA entry), and two post-data entries other than indexes that lock the
+/// same table never run at once. The first error on any connection stops every connection
+/// (running statements are cancelled) and is the run's error.
+final class ParallelLoad: @unchecked Sendable {
+    private let restorer: Restorer
+    private let source: DumpSource
+    private let entries: [TOCEntry]
+    private let plan: RestorePlan
+    private let main: (conn: Connection, sink: ConnectionSink, emitter: SQLEmitter)
+    private let created: Set<Int>?
+    private let jobs: Int
+    private let dataReader: EntryDataReader?
+    private let scheduler: Scheduler
+    private(set) var workerSinks: [ConnectionSink] = []
+    private(set) var workerAuditors: [CompletenessAuditor] = []
+    private var connections: [Connection] = []
+    private let connectionsLock = NSLock()
+
+    init(restorer: Restorer, source: DumpSource, entries: [TOCEntry], main: (Connection, ConnectionSink, SQLEmitter),
+         created: Set<Int>?, jobs: Int) throws {
+        self.restorer = restorer
+        self.source = source
+        self.entries = entries
+        self.main = (main.0, main.1, main.2)
+        self.created = created
+        self.jobs = jobs
+        dataReader = try source.dataOnDemand()
+        guard let header = try source.readTOC()?.header else {
+            throw DumpError(.internalError, file: source.name, "internal: a parallel restore needs an archive")
+        }
+        let version = SQLEmitter.version(for: header, options: .init(selection: restorer.options.selection))
+        plan = RestorePlan(entries: entries, version: version, selection: restorer.options.selection)
+        scheduler = Scheduler(plan: plan, deferred: Self.deferred(plan, dataOnDemand: dataReader != nil))
+        connections = [main.0]
+    }
+
+    /// The main-pass entries left to the workers: from a seekable input, data and post-data (and
+    /// the section-less entries after the first of them); from a stream, post-data only.
+    static func deferred(_ plan: RestorePlan, dataOnDemand: Bool) -> Set<Int> {
+        var out = Set<Int>()
+        var skippedSome = false
+        for i in plan.entries.indices where plan.passes[i] == .main && !plan.parts[i].isEmpty {
+            switch plan.entries[i].section {
+            case .data where dataOnDemand, .postData:
+                out.insert(i)
+                skippedSome = true
+            case .none where skippedSome:
+                out.insert(i)
+            default:
+                break
+            }
+        }
+        return out
+    }
+
+    func run(auditor: CompletenessAuditor, ticker: DumpVisitor) throws {
+        let header = try source.readTOC()?.header
+        let emitter = main.emitter
+        emitter.deferEntry = { [scheduler] i in scheduler.isDeferred(i) }
+        emitter.onEntryDone = { [scheduler] i in scheduler.finished(i) }
+        var threads: [Thread] = []
+        let group = DispatchGroup()
+        func startWorkers(_ n: Int) throws {
+            for _ in 0..<n {
+                let (conn, sink) = try restorer.openSession(created)
+                let w = SQLEmitter(sink: sink, entries: entries,
+                                   options: .init(targetServerMajor: conn.serverVersion / 10000, selection: restorer.options.selection),
+                                   inputName: source.name)
+                if let header { try w.header(header, format: source.format) }
+                let a = CompletenessAuditor(fileName: source.name, keepEntries: false)
+                connectionsLock.lock()
+                connections.append(conn)
+                workerSinks.append(sink)
+                workerAuditors.append(a)
+                connectionsLock.unlock()
+                group.enter()
+                let job = Job(emitter: w, auditor: a, connection: conn)
+                let t = Thread { [self] in
+                    work(job.emitter, job.auditor)
+                    job.connection.close()
+                    group.leave()
+                }
+                t.stackSize = 4 << 20
+                threads.append(t)
+                t.start()
+            }
+        }
+        // The main connection joins the pool once its own walk reaches the later passes.
+        emitter.beforeLaterPasses = { [self] in
+            if dataReader != nil { try startWorkers(jobs - 1) }
+            work(emitter, auditor)
+            group.wait()
+            if let e = scheduler.failure { throw e }
+        }
+        do {
+            if dataReader != nil {
+                // Pre-data on the main connection, everything else from the pool.
+                if let header { try emitter.header(header, format: source.format) }
+                try emitter.finish(totalBytes: 0)
+            } else {
+                try startWorkers(jobs - 1)
+                try source.read(TeeVisitor([auditor, emitter, ticker]), data: true)
+            }
+        } catch {
+            scheduler.fail(error)
+            cancelAll()
+            group.wait()
+            throw scheduler.failure ?? error
+        }
+        restorer.log("parallel load: \(jobs) connections, \(scheduler.deferredCount) entries in parallel (\(dataReader != nil ? "data read on demand" : "data in stream order on one connection"))")
+    }
+
+    /// Take ready entries until none is left or something failed.
+    private func work(_ emitter: SQLEmitter, _ auditor: CompletenessAuditor) {
+        while let i = scheduler.take() {
+            do {
+                try emitter.runEntry(i, data: dataReader, auditor: auditor)
+                scheduler.finished(i)
+            } catch {
+                scheduler.fail(error)
+                cancelAll()
+                return
+            }
+        }
+    }
+
+    /// Cancel whatever every connection is running (the first error stops them all).
+    private func cancelAll() {
+        connectionsLock.lock()
+        let all = connections
+        connectionsLock.unlock()
+        for c in all { c.cancel() }
+    }
+}
+
+/// The ready queue of a parallel restore (pure bookkeeping under one lock).
+final class Scheduler: @unchecked Sendable {
+    private let cond = NSCondition()
+    private let plan: RestorePlan
+    private let deferredSet: Set<Int>
+    /// Deferred entries not yet taken, in TOC order.
+    private var pool: [Int]
+    /// dumpIds this restore still has to run (deferred or not).
+    private var outstanding: Set<Int>
+    /// Entries being run, with the tables they lock.
+    private var running: [Int: Set<Int>] = [:]
+    /// Per entry: the dumpIds it waits for (repointed), and the tables it locks.
+    private let waitsFor: [Int: [Int]]
+    private let locks: [Int: Set<Int>]
+    /// The pre-data part still to run: nothing deferred starts before it is all done (a table's
+    /// partitions are attached in pre-data; an index on the parent built earlier would create the
+    /// partitions' indexes itself).
+    private var preData: Set<Int>
+    private(set) var failure: Error?
+
+    init(plan: RestorePlan, deferred: Set<Int>) {
+        self.plan = plan
+        deferredSet = deferred
+        pool = deferred.sorted()
+        outstanding = Set(plan.entries.indices.filter { plan.passes[$0] == .main && !plan.parts[$0].isEmpty }.map { plan.entries[$0].dumpId })
+        // repoint_table_dependencies: a post-data entry waits for its table's data.
+        var tableData: [Int: Int] = [:]
+        for e in plan.entries where e.desc == "TABLE DATA" {
+            if let table = e.dependencies.first, plan.position[e.dumpId].map({ !plan.parts[$0].isEmpty }) == true { tableData[table] = e.dumpId }
+        }
+        var waits: [Int: [Int]] = [:]
+        var locks: [Int: Set<Int>] = [:]
+        for i in deferred {
+            let e = plan.entries[i]
+            let deps = e.section == .postData ? e.dependencies.map { tableData[$0] ?? $0 } : e.dependencies
+            waits[i] = deps
+            // identify_locking_dependencies: post-data entries other than indexes lock the
+            // tables (or their data entries) they depend on.
+            if e.section == .postData && e.desc != "INDEX" {
+                locks[i] = Set(deps.filter { d in
+                    plan.position[d].map { ["TABLE", "TABLE DATA"].contains(plan.entries[$0].desc) } ?? false
+                })
+            }
+        }
+        waitsFor = waits
+        self.locks = locks
+        var pre = Set<Int>()
+        for i in plan.entries.indices where plan.passes[i] == .main && !plan.parts[i].isEmpty {
+            let section = plan.entries[i].section
+            if section == .data || section == .postData { break }
+            pre.insert(plan.entries[i].dumpId)
+        }
+        preData = pre
+    }
+
+    var deferredCount: Int { deferredSet.count }
+    func isDeferred(_ i: Int) -> Bool { deferredSet.contains(i) }
+
+    /// The next ready entry, waiting while none is; nil when the pool is empty or a run failed.
+    func take() -> Int? {
+        cond.lock()
+        defer { cond.unlock() }
+        while true {
+            if failure != nil || pool.isEmpty { return nil }
+            if let k = pool.firstIndex(where: isReady) {
+                let i = pool.remove(at: k)
+                running[i] = locks[i] ?? []
+                return i
+            }
+            cond.wait()
+        }
+    }
+
+    private func isReady(_ i: Int) -> Bool {
+        if !preData.isEmpty { return false }
+        for d in waitsFor[i] ?? [] where outstanding.contains(d) { return false }
+        let mine = locks[i] ?? []
+        if mine.isEmpty { return true }
+        return !running.values.contains { !$0.isDisjoint(with: mine) }
+    }
+
+    /// Entry `i` is done (on any connection).
+    func finished(_ i: Int) {
+        cond.lock()
+        outstanding.remove(plan.entries[i].dumpId)
+        preData.remove(plan.entries[i].dumpId)
+        running[i] = nil
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    func fail(_ error: Error) {
+        cond.lock()
+        if failure == nil { failure = error }
+        cond.broadcast()
+        cond.unlock()
+    }
+}
+
+/// One worker's connection, emitter and auditor, handed to its thread (used by that thread only).
+private final class Job: @unchecked Sendable {
+    let emitter: SQLEmitter
+    let auditor: CompletenessAuditor
+    let connection: Connection
+    init(emitter: SQLEmitter, auditor: CompletenessAuditor, connection: Connection) {
+        self.emitter = emitter; self.auditor = auditor; self.connection = connection
+    }
+}
