@@ -80,12 +80,40 @@ public final class ConnectionSink: SQLSink {
         }
     }
 
+    /// Load each table's data in one transaction that first truncates it (pg_restore's parallel
+    /// mode does the same): the table is new, so nothing is lost, and under `wal_level = minimal`
+    /// the COPY then writes no WAL.
+    public var truncateBeforeCopy = false
+    private var inCopyTransaction = false
+
     public func beginCopy(_ statement: [UInt8], entry: TOCEntry) throws {
+        var statement = statement
         do {
+            if truncateBeforeCopy && entry.desc == "TABLE DATA" && !(entry.defn ?? []).starts(with: "-- load via partition root".utf8),
+               let table = entry.tag {
+                var target: [UInt8] = []
+                if let ns = entry.namespace, !ns.isEmpty { target = Identifier.quote(ns) + [0x2e] }
+                target += Identifier.quote(table)
+                try connection.execute(Array("BEGIN".utf8))
+                inCopyTransaction = true
+                try connection.execute(Array("TRUNCATE TABLE ONLY ".utf8) + target)
+                statement = Self.freezing(statement)
+            }
             try connection.beginCopy(statement)
             inCopy = true
         } catch let e as ServerError {
+            try endCopyTransaction(commit: false)
             try handle(e, statement)
+        }
+    }
+
+    private func endCopyTransaction(commit: Bool) throws {
+        guard inCopyTransaction else { return }
+        inCopyTransaction = false
+        if commit {
+            try connection.execute(Array("COMMIT".utf8))
+        } else {
+            _ = try? connection.execute(Array("ROLLBACK".utf8))
         }
     }
 
@@ -99,7 +127,9 @@ public final class ConnectionSink: SQLSink {
         inCopy = false
         do {
             copiedRows[entry.dumpId] = try connection.endCopy()
+            try endCopyTransaction(commit: true)
         } catch let e as ServerError {
+            try endCopyTransaction(commit: false)
             try handle(e, entry.copyStmt ?? [])
         }
     }
@@ -147,5 +177,20 @@ public final class ConnectionSink: SQLSink {
         guard t.count >= 4, s.isKeyword(t[0], "set"), s.isKeyword(t[1], "standard_conforming_strings") else { return nil }
         if s.isKeyword(t[3], "off") || s.text(t[3]) == Array("'off'".utf8) { return false }
         return true
+    }
+
+    /// `COPY … FROM stdin;` → `COPY … FROM stdin WITH (FREEZE);` (legal right after the TRUNCATE in
+    /// the same transaction): rows go in frozen and all-visible, so the index builds and foreign
+    /// key checks that read the table next do not write every page again to set hint bits.
+    /// A statement of another shape is returned unchanged.
+    static func freezing(_ statement: [UInt8]) -> [UInt8] {
+        guard let items = try? SQLStatement.split(statement),
+              let s = items.first(where: { $0.kind == .statement }), items.filter({ $0.kind == .statement }).count == 1 else { return statement }
+        let t = s.significantTokens
+        guard t.count >= 4, s.isKeyword(t[0], "copy"), let semi = t.last, semi.kind == .semicolon,
+              s.isKeyword(t[t.count - 2], "stdin"), s.isKeyword(t[t.count - 3], "from") else { return statement }
+        let at = Int(s.offset) + semi.start
+        guard at >= 0, at <= statement.count else { return statement }
+        return Array(statement[..<at]) + Array(" WITH (FREEZE)".utf8) + Array(statement[at...])
     }
 }

@@ -41,6 +41,15 @@ public final class Restorer {
         public var jobs = 1
         /// Settings each load session runs first (e.g. `SET maintenance_work_mem = '512MB'`).
         public var sessionSettings: [String] = []
+        /// Each table's COPY in a transaction that first truncates it (no WAL under wal_level=minimal).
+        public var truncateBeforeCopy = false
+        /// Foreign keys added NOT VALID and then validated (`BulkLoad.validateForeignKeySeparately`).
+        public var validateForeignKeysSeparately = false
+
+        /// The bulk-load settings `pgreown restore` uses unless told not to: none needs a superuser.
+        /// synchronous_commit = off spares a WAL flush per statement (the swap's own commit makes
+        /// everything before it durable); a larger maintenance_work_mem speeds index builds.
+        public static let bulkLoadSettings = ["SET synchronous_commit = off", "SET maintenance_work_mem = '256MB'"]
 
         public init(conninfo: String, database: String, owner: String) {
             self.conninfo = conninfo; self.database = database; self.owner = owner
@@ -256,6 +265,9 @@ public final class Restorer {
         let sink = ConnectionSink(connection: conn, owner: options.owner, ignoredStates: options.ignoredStates) { e in
             Self.runsAsLogin(e, createdIds: created)
         }
+        // In place, the tables are the dump's own too (the database had no relations), but keep
+        // to plain COPY there: nothing is gained where the database is not new.
+        sink.truncateBeforeCopy = options.truncateBeforeCopy && !options.inPlace
         return (conn, sink)
     }
 
@@ -281,7 +293,12 @@ public final class Restorer {
         let ticker = ProgressTicker(tick)
         var sinks = [sink]
         var auditors = [auditor]
-        if let entries {
+        if var entries {
+            if options.validateForeignKeysSeparately {
+                for i in entries.indices where entries[i].desc == "FK CONSTRAINT" {
+                    if let d = entries[i].defn { entries[i].defn = BulkLoad.validateForeignKeySeparately(d) }
+                }
+            }
             let emitter = SQLEmitter(sink: sink, entries: entries,
                                      options: .init(targetServerMajor: conn.serverVersion / 10000, selection: options.selection),
                                      inputName: source.name)

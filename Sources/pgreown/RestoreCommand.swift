@@ -78,6 +78,10 @@ struct RestoreCommand: ParsableCommand {
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Restore only this section: pre-data, data or post-data (repeatable).", valueName: "SECTION"))
     var section: [String] = []
 
+    @Flag(name: .customLong("no-bulk-load-settings"),
+          help: "Load without pgreown's bulk-load settings: synchronous_commit = off and maintenance_work_mem = 256MB per load session, each table's COPY in one transaction with a TRUNCATE (no WAL under wal_level = minimal), foreign keys added NOT VALID and then validated (validations run side by side). The end state is the same.")
+    var noBulkLoadSettings = false
+
     @Flag(name: .customLong("no-comments"), help: "Do not restore COMMENT entries.")
     var noComments = false
 
@@ -136,6 +140,11 @@ struct RestoreCommand: ParsableCommand {
             if !spareSessionsOf.isEmpty { options.spareSessionsOf = spareSessionsOf }
             options.swapTries = swapTries
             options.jobs = jobs
+            if !noBulkLoadSettings {
+                options.sessionSettings = Restorer.Options.bulkLoadSettings
+                options.truncateBeforeCopy = true
+                options.validateForeignKeysSeparately = true
+            }
             options.swapRetrySeconds = swapRetryDelay
 
             let admin: Connection

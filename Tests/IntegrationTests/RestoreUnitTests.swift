@@ -44,4 +44,18 @@ import Testing
         let o = try? Rewriter.rewriteEntry(ownACL, ctx).entry.defn
         #expect(o.map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("SET ROLE dest;") == true)
     }
+
+    @Test func foreignKeysAreValidatedSeparately() {
+        func t(_ s: String) -> String { String(decoding: BulkLoad.validateForeignKeySeparately(Array(s.utf8)), as: UTF8.self) }
+        #expect(t("ALTER TABLE ONLY app.order_items\n    ADD CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id) REFERENCES app.orders(id) ON DELETE CASCADE;\n")
+                == "ALTER TABLE ONLY app.order_items\n    ADD CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id) REFERENCES app.orders(id) ON DELETE CASCADE NOT VALID;\nALTER TABLE ONLY app.order_items VALIDATE CONSTRAINT order_items_order_id_fkey;\n")
+        #expect(t("ALTER TABLE ONLY \"account-api\".accounts\n    ADD CONSTRAINT \"My FK\" FOREIGN KEY (customer_id) REFERENCES app.customers(id);\n")
+                == "ALTER TABLE ONLY \"account-api\".accounts\n    ADD CONSTRAINT \"My FK\" FOREIGN KEY (customer_id) REFERENCES app.customers(id) NOT VALID;\nALTER TABLE ONLY \"account-api\".accounts VALIDATE CONSTRAINT \"My FK\";\n")
+        // Left alone: already NOT VALID, a partitioned table (no ONLY), not a foreign key.
+        for same in ["ALTER TABLE ONLY t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u(id) NOT VALID;\n",
+                     "ALTER TABLE public.p\n    ADD CONSTRAINT p_fk FOREIGN KEY (a) REFERENCES u(id);\n",
+                     "ALTER TABLE ONLY t ADD CONSTRAINT t_pkey PRIMARY KEY (id);\n"] {
+            #expect(t(same) == same)
+        }
+    }
 }
