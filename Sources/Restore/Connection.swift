@@ -53,9 +53,11 @@ public final class Connection {
     /// Connect with a conninfo string or URI ("" uses the PG* environment, as libpq defines).
     /// `database`, when given, overrides the conninfo's database (and `application_name` is
     /// pgreown's unless the conninfo sets one).
-    public init(conninfo: String, database: String? = nil) throws {
-        var keys = ["dbname", "fallback_application_name"]
-        var values = [conninfo, "pgreown"]
+    /// `defaults`: connection parameters the conninfo overrides (e.g. the nightly job's DB_HOST,
+    /// DB_USER, DB_PASSWORD); they in turn override the PG* environment.
+    public init(conninfo: String, database: String? = nil, defaults: [(String, String)] = []) throws {
+        var keys = defaults.map(\.0) + ["dbname", "fallback_application_name"]
+        var values = defaults.map(\.1) + [conninfo, "pgreown"]
         if let database { keys.append("dbname"); values.append(database) }
         var shown = maskConninfo(conninfo)
         if let database { shown += (shown.isEmpty ? "" : " ") + "dbname=\(database)" }

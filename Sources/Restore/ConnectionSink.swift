@@ -46,6 +46,7 @@ public final class ConnectionSink: SQLSink {
     }
 
     public func beginEntry(_ entry: TOCEntry?) throws {
+        try Interrupt.check()
         current = entry
         guard let entry else { return }
         entriesRun += 1
@@ -118,6 +119,7 @@ public final class ConnectionSink: SQLSink {
     }
 
     public func copyData(_ bytes: UnsafeRawBufferPointer) throws {
+        try Interrupt.check()
         guard inCopy else { return }
         do { try connection.putCopyData(bytes) } catch let e as ServerError { throw attributed(e, nil) }
     }

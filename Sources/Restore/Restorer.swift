@@ -13,6 +13,8 @@ public final class Restorer {
     public struct Options: Sendable {
         /// Base conninfo or URI ("" = the PG* environment); its database is replaced.
         public var conninfo: String
+        /// Connection parameters the conninfo overrides (the nightly job's DB_HOST, DB_USER, DB_PASSWORD).
+        public var connectionDefaults: [(String, String)] = []
         /// The live database.
         public var database: String
         /// Where the admin connection goes (CREATE/DROP/RENAME DATABASE).
@@ -37,6 +39,8 @@ public final class Restorer {
         public var spareSessionsOf: [String] = ["rdsadmin"]
         public var swapTries = 10
         public var swapRetrySeconds = 5.0
+        /// SQL files run in the scratch database after the checks, before the swap (`--transform`).
+        public var transforms: [String] = []
         /// Connections loading at once (`--jobs`).
         public var jobs = 1
         /// Settings each load session runs first (e.g. `SET maintenance_work_mem = '512MB'`).
@@ -141,7 +145,8 @@ public final class Restorer {
     /// Load `source` (whose rewritten entries are `entries`; nil for plain input, where `plainRewrite`
     /// rewrites each pseudo-entry) and swap it in.
     public func run(source: DumpSource, entries: [TOCEntry]?, plainRewrite: ((TOCEntry) throws -> TOCEntry)? = nil) throws {
-        let admin = try Connection(conninfo: options.conninfo, database: options.inPlace ? options.database : options.maintenanceDatabase)
+        let admin = try Connection(conninfo: options.conninfo, database: options.inPlace ? options.database : options.maintenanceDatabase,
+                                   defaults: options.connectionDefaults)
         report.serverVersion = admin.serverVersion
         var t = monotonic()
         if options.inPlace {
@@ -157,7 +162,12 @@ public final class Restorer {
             t = monotonic()
             try check()
             report.seconds["checks"] = monotonic() - t
+            t = monotonic()
+            try runTransforms()
+            if !options.transforms.isEmpty { report.seconds["transforms"] = monotonic() - t }
         } catch {
+            // A signal cancels the running statements: say so rather than "canceling statement".
+            let error: Error = Interrupt.signal.map { Interrupted(signal: $0) } ?? error
             if options.inPlace {
                 throw Failure(underlying: error, state: "the database \(options.database) holds a partial restore (--in-place): drop and recreate it before trying again")
             }
@@ -168,6 +178,42 @@ public final class Restorer {
         t = monotonic()
         try swap(admin)
         report.seconds["swap"] = monotonic() - t
+    }
+
+    // MARK: - Transforms
+
+    /// `--transform FILE`: each file in one transaction inside the scratch database, as R (what it
+    /// creates is R's), in order, stopping at the first error; psql meta-commands are refused.
+    func runTransforms() throws {
+        guard !options.transforms.isEmpty else { return }
+        let (conn, _) = try openSession(nil)
+        defer { conn.close() }
+        try conn.execute(Array("SET ROLE ".utf8) + Identifier.quote(Array(options.owner.utf8)))
+        for path in options.transforms {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw DumpError(.io, file: path, "cannot read the transform")
+            }
+            let items = try SQLStatement.split([UInt8](data), name: path)
+            if let meta = items.first(where: { $0.kind == .meta || ($0.kind == .statement && $0.tokens.contains { $0.kind == .psqlMeta }) }) {
+                throw DumpError(.forbidden, file: path, offset: meta.offset, "a transform is SQL only: psql meta-command '\(shown(meta.bytes.prefix { $0 != 0x0a }, limit: 60))' refused")
+            }
+            let started = monotonic()
+            try conn.execute(Array("BEGIN".utf8))
+            var n = 0
+            for item in items where item.kind == .statement {
+                do {
+                    try conn.execute(item.bytes)
+                } catch var e as ServerError {
+                    _ = try? conn.execute(Array("ROLLBACK".utf8))
+                    e.entry = "transform \(path) at byte \(item.offset)"
+                    e.statement = shown(item.bytes, limit: 200)
+                    throw e
+                }
+                n += 1
+            }
+            try conn.execute(Array("COMMIT".utf8))
+            log(String(format: "transform %@: %d statements in %.1f s", path, n, monotonic() - started))
+        }
     }
 
     // MARK: - Scratch database
@@ -258,7 +304,8 @@ public final class Restorer {
 
     /// One load connection and its sink, set up alike for every job.
     func openSession(_ created: Set<Int>?) throws -> (Connection, ConnectionSink) {
-        let conn = try Connection(conninfo: options.conninfo, database: options.scratchName)
+        let conn = try Connection(conninfo: options.conninfo, database: options.scratchName, defaults: options.connectionDefaults)
+        Interrupt.register(conn)
         conn.onNotice { [log] m in log("server: \(m)") }
         if options.disableTriggers { try conn.query("SET session_replication_role = replica") }
         for setting in options.sessionSettings { try conn.query(setting) }
@@ -401,7 +448,7 @@ public final class Restorer {
         if !loOK { problems.append("large objects: \(report.largeObjects) loaded, \(loExpected) in the dump") }
 
         // Owners: everything owned by R, a kept owner, or (what only it may own) the login.
-        let conn = try Connection(conninfo: options.conninfo, database: options.scratchName)
+        let conn = try Connection(conninfo: options.conninfo, database: options.scratchName, defaults: options.connectionDefaults)
         defer { conn.close() }
         var wrong: [String] = []
         var byLogin: [String] = []
@@ -506,6 +553,10 @@ public final class Restorer {
     // MARK: - Swap
 
     func swap(_ admin: Connection) throws {
+        if let signal = Interrupt.signal {
+            dropScratch(admin)
+            throw Failure(underlying: Interrupted(signal: signal), state: "stopped before the swap: the scratch database was dropped; \(options.database) is untouched")
+        }
         let live = try admin.quoteIdentifier(options.database)
         let scratch = try admin.quoteIdentifier(options.scratchName)
         let old = try admin.quoteIdentifier(options.oldName)

@@ -38,6 +38,16 @@ struct RestoreCommand: ParsableCommand {
         database is replaced by --maintenance-db for the administrative connection and by the \
         scratch database for the load. The password is never printed.
 
+        The nightly job's environment works as it did: DB_HOST, DB_USER and DB_PASSWORD are \
+        libpq's host, user and password (a --target conninfo overrides them; they override PG*), \
+        DB_DATABASE is the default --dbname, DB_OWNER the default --owner; with DB_OWNER unset, \
+        the owner is derived from DB_DATABASE as the job does (a trailing _production and a \
+        leading draft_ or draft- stripped, - turned into _), and the log says so.
+
+        --transform FILE runs in the restored database after the checks and before the swap, so \
+        the live database never holds untransformed data. SIGTERM or SIGINT stops the restore \
+        cleanly (the scratch database is dropped, the live one untouched; exit 143 or 130).
+
         Exit codes: 0 restored and swapped; 1 an SQL error or a failed check (nothing swapped); \
         65 the dump is malformed or incomplete (nothing swapped); 66 the dump cannot be opened; \
         69 the server is unavailable or the preflight refused (nothing created).
@@ -52,8 +62,12 @@ struct RestoreCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The dump: a file, a directory-format dump, or - for stdin (any format, plain included).", valueName: "DUMP"))
     var dump: String
 
-    @Option(name: [.short, .customLong("dbname")], help: ArgumentHelp("The live database to replace (or create).", valueName: "DB"))
-    var dbname: String
+    @Option(name: [.short, .customLong("dbname")], help: ArgumentHelp("The live database to replace (or create) (default: $DB_DATABASE).", valueName: "DB"))
+    var dbname: String?
+
+    @Option(name: .customLong("transform"), parsing: .singleValue,
+            help: ArgumentHelp("An SQL file run inside the restored database after the checks and before the swap, as the owner role, in one transaction (repeatable, in order; the first error stops the restore).", valueName: "FILE"))
+    var transform: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The server: a conninfo or URI (default: the PG* environment).", valueName: "CONNINFO"))
     var target: String = ""
@@ -120,17 +134,28 @@ struct RestoreCommand: ParsableCommand {
         }
         if swapTries < 1 { throw ValidationError("--swap-tries must be at least 1") }
         if !(1...64).contains(jobs) { throw ValidationError("--jobs takes 1 to 64, got \(jobs)") }
-        if dbname.isEmpty { throw ValidationError("--dbname must not be empty") }
+        if dbname?.isEmpty == true { throw ValidationError("--dbname must not be empty") }
     }
 
     func run() throws {
         try runReporting {
+            // The nightly job's environment: flags win over it; it wins over libpq's PG* variables.
+            let env = JobEnvironment(ProcessInfo.processInfo.environment)
+            guard let dbname = dbname ?? env.database else { throw ValidationError("no database: give --dbname DB or set DB_DATABASE") }
+            var roles = self.roles
+            if roles.effectiveOwner == nil, let db = env.database {
+                roles.owner = JobEnvironment.derivedOwner(database: db)
+                printError("pgreown: DB_OWNER is not set: owner \(roles.owner ?? "") derived from DB_DATABASE=\(db) as the nightly job does")
+            }
             guard let owner = roles.effectiveOwner else { throw ValidationError("no owner role: give --owner ROLE or set DB_OWNER") }
+            Interrupt.install()
             var selection = RestorePlan.Selection(sections: Set(section.compactMap(Section.init(argument:))), noComments: noComments,
                                                   excludeTypes: Set(excludeType))
             if let useList { selection.wantedIds = try Self.readList(useList) }
             var options = Restorer.Options(conninfo: target, database: dbname, owner: owner)
             options.maintenanceDatabase = maintenanceDB
+            options.connectionDefaults = env.connectionDefaults
+            options.transforms = transform
             options.keepOwners = Set(roles.keepOwner)
             options.ignoredStates = Set(ignoreError)
             options.selection = selection
@@ -149,7 +174,7 @@ struct RestoreCommand: ParsableCommand {
 
             let admin: Connection
             do {
-                admin = try Connection(conninfo: target, database: inPlace ? dbname : maintenanceDB)
+                admin = try Connection(conninfo: target, database: inPlace ? dbname : maintenanceDB, defaults: env.connectionDefaults)
             } catch let e as ServerError {
                 printError("pgreown: \(e.description)")
                 return Exit.unavailable
@@ -234,6 +259,8 @@ struct RestoreCommand: ParsableCommand {
                 if json { writeOut(try encodeJSON(RestoreJSON(report: restorer.report, ok: false, error: f.description))) }
                 printError("pgreown: restore failed: \(f.description)")
                 switch f.underlying {
+                case let e as Interrupted:
+                    return 128 + e.signal
                 case let e as DumpError:
                     return e.kind == .io ? Exit.noInput : Exit.badInput
                 case let e as ServerError:

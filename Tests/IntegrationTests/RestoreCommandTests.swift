@@ -459,4 +459,81 @@ struct RestoreCommandTests {
         #expect(try c.query("SELECT pg_get_userbyid(relowner)::text || ' ' || relacl::text FROM pg_class WHERE relname = 't'").first?[0]
                 == "dest_owner {dest_owner=arwdDxt/dest_owner,reporting=r/dest_owner}")
     }
+
+    /// The nightly job's environment only: DB_HOST, DB_USER, DB_DATABASE, no DB_OWNER (derived
+    /// from the database name); a transform that changes rows and creates a table runs before the
+    /// swap, and what it creates is the owner's.
+    @Test func theJobsEnvironmentAndATransform() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let owner = "envapp\(suffix)"
+        let db = "draft-envapp\(suffix)_production"
+        let setup = try cluster.psql(["-c", "CREATE ROLE \(owner) NOLOGIN", "-c", "GRANT \(owner) TO restorer",
+                                      "-c", "CREATE DATABASE \"\(db)\" OWNER \(owner)"])
+        try #require(setup.status == 0, "\(setup.stderr)")
+        defer { cluster.dropDatabase("\"\(db)\"") }
+        _ = try cluster.psql(["-c", "CREATE TABLE sentinel(x int); INSERT INTO sentinel VALUES (42)"], db: db)
+        let tmp = try TempDir()
+        let transform = tmp.file("t.sql")
+        try "UPDATE app.customers SET name = 'anonymised';\nCREATE TABLE app.transformed AS SELECT count(*) AS n FROM app.customers;\n"
+            .write(toFile: transform, atomically: true, encoding: .utf8)
+        let r = try run(Paths.binary, ["restore", Paths.fixture("pg15/app.custom-pipe.dump"), "--transform", transform],
+                        env: ["DB_HOST": cluster.host, "DB_USER": "restorer", "DB_DATABASE": db, "DB_OWNER": "",
+                              "PGPORT": cluster.port, "PGHOST": "", "PGUSER": ""], timeout: 120)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("owner \(owner) derived from DB_DATABASE"), "\(r.stderr)")
+        let c = try cluster.connect(db: db)
+        #expect(try c.query("SELECT DISTINCT name FROM app.customers").map { $0[0] ?? "" } == ["anonymised"])
+        #expect(try c.query("SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE relname = 'transformed'").first?[0] == owner)
+        #expect(RestoreSetup.sentinel(cluster, db) == nil)
+
+        // A transform that fails: nothing swapped.
+        _ = try cluster.psql(["-c", "CREATE TABLE sentinel(x int); INSERT INTO sentinel VALUES (42)"], db: db)
+        try "UPDATE app.customers SET name = 'x';\nSELECT 1/0;\n".write(toFile: transform, atomically: true, encoding: .utf8)
+        let failed = try run(Paths.binary, ["restore", Paths.fixture("pg15/app.custom.dump"), "--transform", transform],
+                             env: ["DB_HOST": cluster.host, "DB_USER": "restorer", "DB_DATABASE": db, "PGPORT": cluster.port], timeout: 120)
+        #expect(failed.status == 1, "\(failed.stderr)")
+        #expect(lastLine(failed.stderr).contains("transform") && lastLine(failed.stderr).contains("untouched"), "\(lastLine(failed.stderr))")
+        #expect(RestoreSetup.sentinel(cluster, db) == "42")
+    }
+
+    /// SIGTERM mid-COPY: exit 143, the scratch database dropped, the live one untouched.
+    @Test func sigtermMidCopyStopsCleanly() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let tmp = try TempDir()
+        let big = try cluster.createDatabase(owner: "dest_owner", prefix: "sigsrc")
+        defer { cluster.dropDatabase(big) }
+        let made = try cluster.psql(["-c", "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 2000000) g"], db: big, timeout: 300)
+        try #require(made.status == 0, "\(made.stderr)")
+        let dump = tmp.file("big.dump")
+        let dumped = try run(cluster.tool("pg_dump"), ["-Fc", "-Z1", "-f", dump] + cluster.clientArgs(user: "postgres", db: big), timeout: 300)
+        try #require(dumped.status == 0, "\(dumped.stderr)")
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Paths.binary)
+        p.arguments = ["restore", dump, "-d", live, "--owner", "dest_owner", "--target", cluster.conninfo(db: "postgres", user: "restorer")]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let admin = try cluster.connect()
+        var copying = false
+        let deadline = Date().addingTimeInterval(60)
+        while !copying && p.isRunning && Date() < deadline {
+            copying = try admin.query("SELECT count(*)::text FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY %' AND state = 'active'",
+                                      [live + "-restore"]).first?[0] != "0"
+            if !copying { usleep(20_000) }
+        }
+        if copying { kill(p.processIdentifier, SIGTERM) }
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        try #require(copying, "the COPY was never seen running: \(stderr)")
+        #expect(p.terminationStatus == 143, "\(stderr)")
+        #expect(lastLine(stderr).contains("SIGTERM") && lastLine(stderr).contains("untouched"), "\(lastLine(stderr))")
+        #expect(RestoreSetup.sentinel(cluster, live) == "42")
+        #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "scratch database left behind")
+    }
 }

@@ -59,3 +59,19 @@ import Testing
         }
     }
 }
+
+@Suite struct JobEnvironmentTests {
+    @Test func theOwnerIsDerivedAsTheJobDerivesIt() {
+        #expect(JobEnvironment.derivedOwner(database: "draft-account-api_production") == "account_api")
+        #expect(JobEnvironment.derivedOwner(database: "draft_content-store") == "content_store")
+        #expect(JobEnvironment.derivedOwner(database: "publishing_production") == "publishing")
+        #expect(JobEnvironment.derivedOwner(database: "plain") == "plain")
+        #expect(JobEnvironment.derivedOwner(database: "production_x") == "production_x")
+    }
+
+    @Test func emptyVariablesCountAsUnset() {
+        let e = JobEnvironment(["DB_HOST": "db", "DB_USER": "admin", "DB_PASSWORD": "", "DB_OWNER": ""])
+        #expect(e.owner == nil && e.password == nil)
+        #expect(e.connectionDefaults.map { "\($0.0)=\($0.1)" } == ["host=db", "user=admin"])
+    }
+}
