@@ -19,6 +19,12 @@ public protocol Decompressor: AnyObject {
 }
 
 public enum Decompressors {
+    /// The versions of the compression libraries this process runs with.
+    public static var libraryVersions: [(name: String, version: String)] {
+        [("zlib", String(cString: zlibVersion())), ("liblz4", String(cString: LZ4_versionString())),
+         ("libzstd", String(cString: ZSTD_versionString()))]
+    }
+
     /// A decompressor for the algorithm. `gzipFile` selects whole-file framing (directory data
     /// files, compressed plain dumps): RFC 1952 for gzip, where the custom format's "gzip" items are
     /// zlib (RFC 1950) streams; and for lz4/zstd an empty file counts as empty content (pg_dump 17

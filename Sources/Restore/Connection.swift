@@ -299,6 +299,12 @@ public final class Connection {
     }
 }
 
+/// The libpq this process runs with, as "15.18" (PQlibVersion).
+public var libpqVersion: String {
+    let v = Int(PQlibVersion())
+    return v >= 100000 ? "\(v / 10000).\(v % 10000)" : "\(v / 10000).\(v / 100 % 100).\(v % 100)"
+}
+
 /// A conninfo string or URI with any password replaced by `****` (parsed by libpq itself).
 public func maskConninfo(_ conninfo: String) -> String {
     if conninfo.isEmpty { return "" }

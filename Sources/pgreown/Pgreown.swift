@@ -8,8 +8,26 @@ import Restore
 import Glibc
 #endif
 
+/// pgreown's own version.
+let pgreownVersion = "0.4.0"
+
+/// "pgreown 0.4.0 (libpq 15.18, zlib 1.2.13, liblz4 1.9.4, libzstd 1.5.4)": what --version and -V print.
+var versionLine: String {
+    let libs = [("libpq", libpqVersion)] + Decompressors.libraryVersions.map { ($0.name, $0.version) }
+    return "pgreown \(pgreownVersion) (" + libs.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")"
+}
+
 @main
 struct Pgreown: ParsableCommand {
+    /// `-V`, as PostgreSQL's own tools spell --version.
+    static func main() {
+        if CommandLine.arguments.dropFirst() == ["-V"] {
+            print(versionLine)
+            return
+        }
+        main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "pgreown",
         abstract: "Read, verify, re-own and restore pg_dump output.",
@@ -25,6 +43,7 @@ struct Pgreown: ParsableCommand {
         Environment: DB_OWNER is the default --owner; the PG* variables and conninfo strings work \
         as libpq defines them; PGREOWN_LOG_LEVEL=info (or debug) logs timings and throughput on stderr.
         """,
+        version: versionLine,
         subcommands: [Inspect.self, Verify.self, Rewrite.self, RestoreCommand.self, AuditCommand.self, PlanCommand.self]
     )
 }

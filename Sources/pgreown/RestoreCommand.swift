@@ -122,6 +122,9 @@ struct RestoreCommand: ParsableCommand {
     @Option(name: .customLong("swap-retry-delay"), help: ArgumentHelp("Seconds between swap tries.", valueName: "SECONDS"))
     var swapRetryDelay = 5.0
 
+    @Option(name: .long, help: ArgumentHelp("Push the job's metrics to this Prometheus Pushgateway (default: $PROMETHEUS_PUSHGATEWAY_URL); one that is down is logged, never fatal.", valueName: "URL"))
+    var pushgateway: String?
+
     @Flag(name: .long, help: "Print the report as JSON on stdout.")
     var json = false
 
@@ -149,137 +152,156 @@ struct RestoreCommand: ParsableCommand {
             }
             guard let owner = roles.effectiveOwner else { throw ValidationError("no owner role: give --owner ROLE or set DB_OWNER") }
             Interrupt.install()
-            var selection = RestorePlan.Selection(sections: Set(section.compactMap(Section.init(argument:))), noComments: noComments,
-                                                  excludeTypes: Set(excludeType))
-            if let useList { selection.wantedIds = try Self.readList(useList) }
-            var options = Restorer.Options(conninfo: target, database: dbname, owner: owner)
-            options.maintenanceDatabase = maintenanceDB
-            options.connectionDefaults = env.connectionDefaults
-            options.transforms = transform
-            options.keepOwners = Set(roles.keepOwner)
-            options.ignoredStates = Set(ignoreError)
-            options.selection = selection
-            options.disableTriggers = disableTriggers
-            options.inPlace = inPlace
-            options.keepOld = keepOld
-            if !spareSessionsOf.isEmpty { options.spareSessionsOf = spareSessionsOf }
-            options.swapTries = swapTries
-            options.jobs = jobs
-            if !noBulkLoadSettings {
-                options.sessionSettings = Restorer.Options.bulkLoadSettings
-                options.truncateBeforeCopy = true
-                options.validateForeignKeysSeparately = true
-            }
-            options.swapRetrySeconds = swapRetryDelay
-
-            let admin: Connection
+            let metricsURL = pushgateway ?? ProcessInfo.processInfo.environment["PROMETHEUS_PUSHGATEWAY_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            let metrics = metricsURL.map { JobMetrics(url: $0, instance: env.host ?? "", database: dbname, log: { printError("pgreown: \($0)") }) }
+            let fileSize: Int64? = dump == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: dump)[.size] as? Int64) ?? nil
+            metrics?.push(.started, fileSize: fileSize)
+            var report: Restorer.Report?
+            let code: Int32
             do {
-                admin = try Connection(conninfo: target, database: inPlace ? dbname : maintenanceDB, defaults: env.connectionDefaults)
-            } catch let e as ServerError {
-                printError("pgreown: \(e.description)")
-                return Exit.unavailable
+                code = try restore(dbname: dbname, owner: owner, roles: roles, env: env, finalReport: &report)
+            } catch {
+                metrics?.push(.failed, fileSize: fileSize, report: report)
+                throw error
             }
-            var source = try DumpSource.open(dump)
-            let started = monotonicSeconds()
-            printError("pgreown: restoring \(source.name) (\(source.format.rawValue)) into \(dbname) on \(admin.displayName.isEmpty ? "the default server" : admin.displayName) as owner \(owner)")
-
-            // The entries the ownership policy and the preflight look at.
-            var entries: [TOCEntry]
-            var plainRewrite: ((TOCEntry) throws -> TOCEntry)?
-            var growing: GrowingRoleMap?
-            if let toc = try source.readTOC() {
-                entries = toc.entries
-            } else if RewritePlain.isRegularFile(dump) {
-                let collector = PlainEntryCollector()
-                try source.read(collector, data: true)
-                entries = collector.entries
-                source = try DumpSource.open(dump)
-            } else {
-                printError(RewritePlain.streamingRule)
-                entries = []
-                growing = try roles.growingRoleMap()
-            }
-            let plain = source.format == .plain
-            let scs = entries.standardConformingStrings
-            // The preflight looks at what is selected.
-            let version = ScriptWriter.Version.parse(try source.readTOC()?.header.pgDumpVersion ?? []) ?? .init(major: 17)
-            let plan = RestorePlan(entries: entries, version: version, selection: selection)
-            let selected = plan.entries.indices.filter { plain || !plan.parts[$0].isEmpty || RestorePlan.isDatabaseLevel(plan.entries[$0]) }
-                .map { plan.entries[$0] }
-            let report = try OwnershipReport.build(entries: entries, plain: plain, standardConformingStrings: scs,
-                                                   roles: roles, target: target, connection: admin, selectedEntries: selected)
-            printError(roleMapText(report.audit.map).trimmingCharacters(in: "\n"))
-            for f in report.audit.findings { printError("  \(f)") }
-            var problems = report.policyProblems
-            problems += try Preflight.restoreProblems(admin, entries: selected, needsCreateDB: !inPlace)
-            if !problems.isEmpty {
-                for p in problems { printError("  problem: \(p)") }
-                printError("pgreown: preflight refused: \(problems.count) problem(s), nothing was created; first: \(problems[0])")
-                return Exit.unavailable
-            }
-
-            if plain {
-                if let growing {
-                    plainRewrite = { e in
-                        let ctx = growing.observe(e, standardConformingStrings: scs)
-                        return try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: scs, plain: true).entry
-                    }
-                } else {
-                    let context = report.rewriteContext
-                    plainRewrite = { e in try Rewriter.rewriteEntry(e, context, standardConformingStrings: scs, plain: true).entry }
-                }
-            }
-
-            options.mappedAwayRoles = Set(report.audit.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) })
-            let restorer = Restorer(options: options)
-            // Progress: a live line on a terminal, a log line every 10 s otherwise.
-            let terminal = isatty(2) == 1
-            var lastLine = 0.0
-            var live = false
-            restorer.onProgress = { p in
-                if terminal {
-                    writeAll(2, Array("\r\u{1b}[K\(p.line)".utf8))
-                    live = true
-                } else if p.seconds - lastLine >= 10 {
-                    lastLine = p.seconds
-                    printError("pgreown: progress: \(p.line)")
-                }
-            }
-            restorer.log = { m in
-                if terminal { writeAll(2, Array("\r\u{1b}[K".utf8)) }
-                printError("pgreown: \(m)")
-            }
-            defer { if live { writeAll(2, Array("\r\u{1b}[K".utf8)) } }
-            if let growing {
-                restorer.mappedAwayRoles = { Set(growing.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) }) }
-            }
-            do {
-                try restorer.run(source: source, entries: plain ? nil : report.audit.rewritten, plainRewrite: plainRewrite)
-            } catch let f as Restorer.Failure {
-                if json { writeOut(try encodeJSON(RestoreJSON(report: restorer.report, ok: false, error: f.description))) }
-                printError("pgreown: restore failed: \(f.description)")
-                switch f.underlying {
-                case let e as Interrupted:
-                    return 128 + e.signal
-                case let e as DumpError:
-                    return e.kind == .io ? Exit.noInput : Exit.badInput
-                case let e as ServerError:
-                    return e.connectionLost ? Exit.unavailable : Exit.problems
-                default:
-                    return Exit.problems
-                }
-            }
-            if let growing, !growing.late.isEmpty {
-                printError("pgreown: warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { text($0) }.sorted().joined(separator: ", "))")
-            }
-            let r = restorer.report
-            if json { writeOut(try encodeJSON(RestoreJSON(report: r, ok: true, error: nil))) }
-            let rows = r.tables.compactMap(\.rowsLoaded).reduce(0, +)
-            printError(String(format: "pgreown: restored %@ into %@ in %.1f s: %d entries, %d tables (%lld rows), %d large objects, %d checks passed%@.",
-                              source.name, dbname, monotonicSeconds() - started, r.entriesRun, r.tables.count, rows, r.largeObjects,
-                              r.checks.count, r.swapped ? ", swapped in" : ""))
-            return Exit.ok
+            metrics?.push(code == Exit.ok ? .succeeded : .failed, fileSize: fileSize, report: report)
+            return code
         }
+    }
+
+    /// The restore itself; the report it ends with (partial on failure) goes to `finalReport`.
+    func restore(dbname: String, owner: String, roles: RoleOptions, env: JobEnvironment, finalReport: inout Restorer.Report?) throws -> Int32 {
+        var selection = RestorePlan.Selection(sections: Set(section.compactMap(Section.init(argument:))), noComments: noComments,
+                                              excludeTypes: Set(excludeType))
+        if let useList { selection.wantedIds = try Self.readList(useList) }
+        var options = Restorer.Options(conninfo: target, database: dbname, owner: owner)
+        options.maintenanceDatabase = maintenanceDB
+        options.connectionDefaults = env.connectionDefaults
+        options.transforms = transform
+        options.keepOwners = Set(roles.keepOwner)
+        options.ignoredStates = Set(ignoreError)
+        options.selection = selection
+        options.disableTriggers = disableTriggers
+        options.inPlace = inPlace
+        options.keepOld = keepOld
+        if !spareSessionsOf.isEmpty { options.spareSessionsOf = spareSessionsOf }
+        options.swapTries = swapTries
+        options.jobs = jobs
+        if !noBulkLoadSettings {
+            options.sessionSettings = Restorer.Options.bulkLoadSettings
+            options.truncateBeforeCopy = true
+            options.validateForeignKeysSeparately = true
+        }
+        options.swapRetrySeconds = swapRetryDelay
+
+        let admin: Connection
+        do {
+            admin = try Connection(conninfo: target, database: inPlace ? dbname : maintenanceDB, defaults: env.connectionDefaults)
+        } catch let e as ServerError {
+            printError("pgreown: \(e.description)")
+            return Exit.unavailable
+        }
+        var source = try DumpSource.open(dump)
+        let started = monotonicSeconds()
+        printError("pgreown: restoring \(source.name) (\(source.format.rawValue)) into \(dbname) on \(admin.displayName.isEmpty ? "the default server" : admin.displayName) as owner \(owner)")
+
+        // The entries the ownership policy and the preflight look at.
+        var entries: [TOCEntry]
+        var plainRewrite: ((TOCEntry) throws -> TOCEntry)?
+        var growing: GrowingRoleMap?
+        if let toc = try source.readTOC() {
+            entries = toc.entries
+        } else if RewritePlain.isRegularFile(dump) {
+            let collector = PlainEntryCollector()
+            try source.read(collector, data: true)
+            entries = collector.entries
+            source = try DumpSource.open(dump)
+        } else {
+            printError(RewritePlain.streamingRule)
+            entries = []
+            growing = try roles.growingRoleMap()
+        }
+        let plain = source.format == .plain
+        let scs = entries.standardConformingStrings
+        // The preflight looks at what is selected.
+        let version = ScriptWriter.Version.parse(try source.readTOC()?.header.pgDumpVersion ?? []) ?? .init(major: 17)
+        let plan = RestorePlan(entries: entries, version: version, selection: selection)
+        let selected = plan.entries.indices.filter { plain || !plan.parts[$0].isEmpty || RestorePlan.isDatabaseLevel(plan.entries[$0]) }
+            .map { plan.entries[$0] }
+        let report = try OwnershipReport.build(entries: entries, plain: plain, standardConformingStrings: scs,
+                                               roles: roles, target: target, connection: admin, selectedEntries: selected)
+        printError(roleMapText(report.audit.map).trimmingCharacters(in: "\n"))
+        for f in report.audit.findings { printError("  \(f)") }
+        var problems = report.policyProblems
+        problems += try Preflight.restoreProblems(admin, entries: selected, needsCreateDB: !inPlace)
+        if !problems.isEmpty {
+            for p in problems { printError("  problem: \(p)") }
+            printError("pgreown: preflight refused: \(problems.count) problem(s), nothing was created; first: \(problems[0])")
+            return Exit.unavailable
+        }
+
+        if plain {
+            if let growing {
+                plainRewrite = { e in
+                    let ctx = growing.observe(e, standardConformingStrings: scs)
+                    return try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: scs, plain: true).entry
+                }
+            } else {
+                let context = report.rewriteContext
+                plainRewrite = { e in try Rewriter.rewriteEntry(e, context, standardConformingStrings: scs, plain: true).entry }
+            }
+        }
+
+        options.mappedAwayRoles = Set(report.audit.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) })
+        let restorer = Restorer(options: options)
+        defer { finalReport = restorer.report }
+        // Progress: a live line on a terminal, a log line every 10 s otherwise.
+        let terminal = isatty(2) == 1
+        var lastLine = 0.0
+        var live = false
+        restorer.onProgress = { p in
+            if terminal {
+                writeAll(2, Array("\r\u{1b}[K\(p.line)".utf8))
+                live = true
+            } else if p.seconds - lastLine >= 10 {
+                lastLine = p.seconds
+                printError("pgreown: progress: \(p.line)")
+            }
+        }
+        restorer.log = { m in
+            if terminal { writeAll(2, Array("\r\u{1b}[K".utf8)) }
+            printError("pgreown: \(m)")
+        }
+        defer { if live { writeAll(2, Array("\r\u{1b}[K".utf8)) } }
+        if let growing {
+            restorer.mappedAwayRoles = { Set(growing.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) }) }
+        }
+        do {
+            try restorer.run(source: source, entries: plain ? nil : report.audit.rewritten, plainRewrite: plainRewrite)
+        } catch let f as Restorer.Failure {
+            if json { writeOut(try encodeJSON(RestoreJSON(report: restorer.report, ok: false, error: f.description))) }
+            printError("pgreown: restore failed: \(f.description)")
+            switch f.underlying {
+            case let e as Interrupted:
+                return 128 + e.signal
+            case let e as DumpError:
+                return e.kind == .io ? Exit.noInput : Exit.badInput
+            case let e as ServerError:
+                return e.connectionLost ? Exit.unavailable : Exit.problems
+            default:
+                return Exit.problems
+            }
+        }
+        if let growing, !growing.late.isEmpty {
+            printError("pgreown: warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { text($0) }.sorted().joined(separator: ", "))")
+        }
+        let r = restorer.report
+        if json { writeOut(try encodeJSON(RestoreJSON(report: r, ok: true, error: nil))) }
+        let rows = r.tables.compactMap(\.rowsLoaded).reduce(0, +)
+        printError(String(format: "pgreown: restored %@ into %@ in %.1f s: %d entries, %d tables (%lld rows), %d large objects, %d checks passed%@.",
+                          source.name, dbname, monotonicSeconds() - started, r.entriesRun, r.tables.count, rows, r.largeObjects,
+                          r.checks.count, r.swapped ? ", swapped in" : ""))
+        return Exit.ok
     }
 
     /// dumpIds of a `pg_restore -l` list: each line not starting with ';' begins "ID;".

@@ -139,4 +139,13 @@ import Testing
         let kb = try #require(rss)
         #expect(kb < 64 * 1024, "peak RSS \(kb) KB")
     }
+
+    /// --version and -V (as PostgreSQL's tools spell it) name pgreown's version and the libraries it runs with.
+    @Test func versionNamesTheLibraries() throws {
+        for flag in ["--version", "-V"] {
+            let r = try pgreown(flag)
+            #expect(r.status == 0)
+            for lib in ["pgreown ", "libpq ", "zlib ", "liblz4 ", "libzstd "] { #expect(r.stdout.contains(lib), "\(flag): \(r.stdout)") }
+        }
+    }
 }
