@@ -84,6 +84,43 @@ enum RestoreSetup {
         (try? c.connect(db: db).query("SELECT x::text FROM sentinel"))?.first?[0] ?? nil
     }
 
+    /// A `-Fc -Z1` dump of one table of `rows` rows: its COPY runs long enough to be interrupted.
+    static func bigDump(_ c: Cluster, rows: Int, in tmp: TempDir) throws -> String {
+        let src = try c.createDatabase(owner: "dest_owner", prefix: "bigsrc")
+        defer { c.dropDatabase(src) }
+        let made = try c.psql(["-c", "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, \(rows)) g"], db: src, timeout: 300)
+        guard made.status == 0 else { throw ClusterError("big table: \(made.stderr)") }
+        let dump = tmp.file("big.dump")
+        let dumped = try run(c.tool("pg_dump"), ["-Fc", "-Z1", "-f", dump] + c.clientArgs(user: "postgres", db: src), timeout: 300)
+        guard dumped.status == 0 else { throw ClusterError("pg_dump: \(dumped.stderr)") }
+        return dump
+    }
+
+    /// `pgreown restore DUMP -d LIVE` in the background; once its COPY into the scratch database
+    /// is seen running, `interrupt` is called (true when it was seen). Returns the exit status and stderr.
+    static func restoreInterruptedMidCopy(_ c: Cluster, dump: String, live: String,
+                                          interrupt: (Process, Connection) throws -> Void) throws -> (seen: Bool, status: Int32, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Paths.binary)
+        p.arguments = ["restore", dump, "-d", live, "--owner", "dest_owner", "--target", c.conninfo(db: "postgres", user: "restorer")]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let admin = try c.connect()
+        var seen = false
+        let deadline = Date().addingTimeInterval(60)
+        while !seen && p.isRunning && Date() < deadline {
+            seen = try admin.query("SELECT count(*)::text FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY %' AND state = 'active'",
+                                   [live + "-restore"]).first?[0] != "0"
+            if !seen { usleep(20_000) }
+        }
+        if seen { try interrupt(p, admin) }
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (seen, p.terminationStatus, stderr)
+    }
+
     /// md5 over the ordered rows of a table.
     static func checksum(_ conn: Connection, _ schema: String, _ table: String) throws -> String? {
         let t = "\(try conn.quoteIdentifier(schema)).\(try conn.quoteIdentifier(table))"
@@ -286,40 +323,16 @@ struct RestoreCommandTests {
         let cluster = try await Clusters.shared.cluster(15)
         try RestoreSetup.prepare(cluster)
         let tmp = try TempDir()
-        // A dump with one big table, so the COPY runs long enough to be killed.
-        let big = try cluster.createDatabase(owner: "dest_owner", prefix: "bigsrc")
-        defer { cluster.dropDatabase(big) }
-        let made = try cluster.psql(["-c", "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 3000000) g"], db: big, timeout: 300)
-        try #require(made.status == 0, "\(made.stderr)")
-        let dump = tmp.file("big.dump")
-        let dumped = try run(cluster.tool("pg_dump"), ["-Fc", "-Z1", "-f", dump] + cluster.clientArgs(user: "postgres", db: big), timeout: 300)
-        try #require(dumped.status == 0, "\(dumped.stderr)")
-
+        let dump = try RestoreSetup.bigDump(cluster, rows: 3_000_000, in: tmp)
         let live = try RestoreSetup.liveDatabase(cluster)
         defer { cluster.dropDatabase(live) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Paths.binary)
-        p.arguments = ["restore", dump, "-d", live, "--owner", "dest_owner", "--target", cluster.conninfo(db: "postgres", user: "restorer")]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let admin = try cluster.connect()
-        var killed = false
-        let deadline = Date().addingTimeInterval(60)
-        while !killed && p.isRunning && Date() < deadline {
-            let n = try admin.query("""
-                SELECT count(pg_terminate_backend(pid))::text FROM pg_stat_activity
-                WHERE datname = $1 AND query LIKE 'COPY %' AND state = 'active'
-                """, [live + "-restore"]).first?[0] ?? "0"
-            killed = n != "0"
-            if !killed { usleep(20_000) }
+        let r = try RestoreSetup.restoreInterruptedMidCopy(cluster, dump: dump, live: live) { _, admin in
+            try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY %'",
+                            [live + "-restore"])
         }
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        try #require(killed, "the COPY was never seen running: \(stderr)")
-        #expect(p.terminationStatus != 0)
-        #expect(lastLine(stderr).contains("untouched"), "\(lastLine(stderr))")
+        try #require(r.seen, "the COPY was never seen running: \(r.stderr)")
+        #expect(r.status != 0)
+        #expect(lastLine(r.stderr).contains("untouched"), "\(lastLine(r.stderr))")
         #expect(RestoreSetup.sentinel(cluster, live) == "42")
         #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "scratch database left behind")
     }
@@ -503,36 +516,13 @@ struct RestoreCommandTests {
         let cluster = try await Clusters.shared.cluster(15)
         try RestoreSetup.prepare(cluster)
         let tmp = try TempDir()
-        let big = try cluster.createDatabase(owner: "dest_owner", prefix: "sigsrc")
-        defer { cluster.dropDatabase(big) }
-        let made = try cluster.psql(["-c", "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 2000000) g"], db: big, timeout: 300)
-        try #require(made.status == 0, "\(made.stderr)")
-        let dump = tmp.file("big.dump")
-        let dumped = try run(cluster.tool("pg_dump"), ["-Fc", "-Z1", "-f", dump] + cluster.clientArgs(user: "postgres", db: big), timeout: 300)
-        try #require(dumped.status == 0, "\(dumped.stderr)")
+        let dump = try RestoreSetup.bigDump(cluster, rows: 2_000_000, in: tmp)
         let live = try RestoreSetup.liveDatabase(cluster)
         defer { cluster.dropDatabase(live) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Paths.binary)
-        p.arguments = ["restore", dump, "-d", live, "--owner", "dest_owner", "--target", cluster.conninfo(db: "postgres", user: "restorer")]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let admin = try cluster.connect()
-        var copying = false
-        let deadline = Date().addingTimeInterval(60)
-        while !copying && p.isRunning && Date() < deadline {
-            copying = try admin.query("SELECT count(*)::text FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY %' AND state = 'active'",
-                                      [live + "-restore"]).first?[0] != "0"
-            if !copying { usleep(20_000) }
-        }
-        if copying { kill(p.processIdentifier, SIGTERM) }
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        try #require(copying, "the COPY was never seen running: \(stderr)")
-        #expect(p.terminationStatus == 143, "\(stderr)")
-        #expect(lastLine(stderr).contains("SIGTERM") && lastLine(stderr).contains("untouched"), "\(lastLine(stderr))")
+        let r = try RestoreSetup.restoreInterruptedMidCopy(cluster, dump: dump, live: live) { p, _ in kill(p.processIdentifier, SIGTERM) }
+        try #require(r.seen, "the COPY was never seen running: \(r.stderr)")
+        #expect(r.status == 143, "\(r.stderr)")
+        #expect(lastLine(r.stderr).contains("SIGTERM") && lastLine(r.stderr).contains("untouched"), "\(lastLine(r.stderr))")
         #expect(RestoreSetup.sentinel(cluster, live) == "42")
         #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "scratch database left behind")
     }
