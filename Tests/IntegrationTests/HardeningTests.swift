@@ -77,3 +77,33 @@ import Testing
         }
     }
 }
+
+/// A password given in a URI, a conninfo, PGPASSWORD or DB_PASSWORD never appears in any log line,
+/// error, --json report or pushed metric.
+@Suite(.enabled(if: serverAvailable, "needs scripts/with-pg (PGREOWN_TEST_PG=1)"))
+struct SecretsTests {
+    @Test func passwordsNeverAppearInOutput() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let secrets = ["uri-s3cret-1", "conninfo-s3cret-2", "pgpassword-s3cret-3", "dbpassword-s3cret-4"]
+        let live = try RestoreSetup.liveDatabase(cluster)
+        defer { cluster.dropDatabase(live) }
+        let hostEnc = cluster.host.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cluster.host
+        let runs: [([String], [String: String], Int32)] = [
+            (["--target", "postgresql://restorer:\(secrets[0])@/postgres?host=\(hostEnc)&port=\(cluster.port)"], [:], 0),
+            (["--target", cluster.conninfo(db: "postgres", user: "restorer") + " password=\(secrets[1])"], [:], 0),
+            (["--target", cluster.conninfo(db: "postgres", user: "restorer")], ["PGPASSWORD": secrets[2]], 0),
+            ([], ["DB_HOST": cluster.host, "DB_USER": "restorer", "DB_PASSWORD": secrets[3], "PGPORT": cluster.port], 0),
+            // Unreachable: the error names the server, never the password.
+            (["--target", "host=\(cluster.host) port=1 user=restorer password=\(secrets[1])"], [:], 69),
+        ]
+        for (args, env, expected) in runs {
+            let r = try run(Paths.binary, ["restore", Paths.fixture("pg15/app.custom.dump"), "-d", live, "--owner", "dest_owner", "--json",
+                                           "--pushgateway", "http://127.0.0.1:9"] + args, env: env, timeout: 120)
+            for s in secrets {
+                #expect(!r.stderr.contains(s) && !r.stdout.contains(s), "\(args) \(env.keys.sorted()): the password was printed")
+            }
+            #expect(r.status == expected, "\(r.stderr)")
+        }
+    }
+}
