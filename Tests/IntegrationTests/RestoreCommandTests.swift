@@ -98,11 +98,12 @@ enum RestoreSetup {
 
     /// `pgreown restore DUMP -d LIVE` in the background; once its COPY into the scratch database
     /// is seen running, `interrupt` is called (true when it was seen). Returns the exit status and stderr.
-    static func restoreInterruptedMidCopy(_ c: Cluster, dump: String, live: String,
+    static func restoreInterruptedMidCopy(_ c: Cluster, dump: String, live: String, arguments: [String]? = nil, environment: [String: String] = [:],
                                           interrupt: (Process, Connection) throws -> Void) throws -> (seen: Bool, status: Int32, stderr: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Paths.binary)
-        p.arguments = ["restore", dump, "-d", live, "--owner", "dest_owner", "--target", c.conninfo(db: "postgres", user: "restorer")]
+        p.arguments = arguments ?? ["restore", dump, "-d", live, "--owner", "dest_owner", "--target", c.conninfo(db: "postgres", user: "restorer")]
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
