@@ -14,15 +14,8 @@ struct NightlyJobTests {
         try RestoreSetup.prepare(cluster)
         let gateway = try MetricsTests.Gateway()
         defer { gateway.stop() }
-        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let owner = "job\(suffix)"
-        let db = "draft-job\(suffix)_production"
-        let setup = try cluster.psql(["-c", "CREATE ROLE \(owner) NOLOGIN", "-c", "GRANT \(owner) TO restorer",
-                                      "-c", "CREATE DATABASE \"\(db)\" OWNER \(owner)"])
-        try #require(setup.status == 0, "\(setup.stderr)")
+        let (owner, db) = try RestoreSetup.jobDatabase(cluster, stem: "job")
         defer { cluster.dropDatabase("\"\(db)\"") }
-        func plantSentinel() throws { _ = try cluster.psql(["-c", "CREATE TABLE sentinel(x int); INSERT INTO sentinel VALUES (42)"], db: db) }
-        try plantSentinel()
         let tmp = try TempDir()
         let transform = tmp.file("anonymise.sql")
         try "UPDATE app.customers SET name = 'anonymised';\nCREATE TABLE app.anonymised_at AS SELECT now() AS at;\n"
@@ -48,7 +41,7 @@ struct NightlyJobTests {
         #expect(try gateway.metrics().contains("db_backup_job_state{\(labels)} 2"))
 
         // A truncated archive: state 0, exit 65, the live database unchanged.
-        try plantSentinel()
+        try RestoreSetup.plantSentinel(cluster, db)
         let cut = tmp.file("cut.dump")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("pg15/app.custom-pipe.dump")))
         try bytes.prefix(bytes.count * 2 / 3).write(to: URL(fileURLWithPath: cut))

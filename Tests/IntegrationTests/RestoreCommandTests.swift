@@ -71,8 +71,7 @@ enum RestoreSetup {
     /// A live database owned by dest_owner, holding a sentinel row.
     static func liveDatabase(_ c: Cluster) throws -> String {
         let live = try c.createDatabase(owner: "dest_owner", prefix: "live")
-        let r = try c.psql(["-c", "CREATE TABLE sentinel(x int); INSERT INTO sentinel VALUES (42)"], db: live)
-        guard r.status == 0 else { throw ClusterError("sentinel: \(r.stderr)") }
+        try plantSentinel(c, live)
         return live
     }
 
@@ -120,6 +119,24 @@ enum RestoreSetup {
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         return (seen, p.terminationStatus, stderr)
+    }
+
+    /// A job-shaped pair: an owner role `<stem><suffix>` (NOLOGIN, granted to restorer) and its
+    /// live database `draft-<stem><suffix>_production` (so the job derives that owner from it),
+    /// holding a sentinel row.
+    static func jobDatabase(_ c: Cluster, stem: String) throws -> (owner: String, database: String) {
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let owner = "\(stem)\(suffix)", db = "draft-\(stem)\(suffix)_production"
+        let setup = try c.psql(["-c", "CREATE ROLE \(owner) NOLOGIN", "-c", "GRANT \(owner) TO restorer",
+                                "-c", "CREATE DATABASE \"\(db)\" OWNER \(owner)"])
+        guard setup.status == 0 else { throw ClusterError("job database: \(setup.stderr)") }
+        try plantSentinel(c, db)
+        return (owner, db)
+    }
+
+    static func plantSentinel(_ c: Cluster, _ db: String) throws {
+        let r = try c.psql(["-c", "CREATE TABLE sentinel(x int); INSERT INTO sentinel VALUES (42)"], db: db)
+        guard r.status == 0 else { throw ClusterError("sentinel: \(r.stderr)") }
     }
 
     /// md5 over the ordered rows of a table.
@@ -480,14 +497,8 @@ struct RestoreCommandTests {
     @Test func theJobsEnvironmentAndATransform() async throws {
         let cluster = try await Clusters.shared.cluster(15)
         try RestoreSetup.prepare(cluster)
-        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let owner = "envapp\(suffix)"
-        let db = "draft-envapp\(suffix)_production"
-        let setup = try cluster.psql(["-c", "CREATE ROLE \(owner) NOLOGIN", "-c", "GRANT \(owner) TO restorer",
-                                      "-c", "CREATE DATABASE \"\(db)\" OWNER \(owner)"])
-        try #require(setup.status == 0, "\(setup.stderr)")
+        let (owner, db) = try RestoreSetup.jobDatabase(cluster, stem: "envapp")
         defer { cluster.dropDatabase("\"\(db)\"") }
-        _ = try cluster.psql(["-c", "CREATE TABLE sentinel(x int); INSERT INTO sentinel VALUES (42)"], db: db)
         let tmp = try TempDir()
         let transform = tmp.file("t.sql")
         try "UPDATE app.customers SET name = 'anonymised';\nCREATE TABLE app.transformed AS SELECT count(*) AS n FROM app.customers;\n"
@@ -503,7 +514,7 @@ struct RestoreCommandTests {
         #expect(RestoreSetup.sentinel(cluster, db) == nil)
 
         // A transform that fails: nothing swapped.
-        _ = try cluster.psql(["-c", "CREATE TABLE sentinel(x int); INSERT INTO sentinel VALUES (42)"], db: db)
+        try RestoreSetup.plantSentinel(cluster, db)
         try "UPDATE app.customers SET name = 'x';\nSELECT 1/0;\n".write(toFile: transform, atomically: true, encoding: .utf8)
         let failed = try run(Paths.binary, ["restore", Paths.fixture("pg15/app.custom.dump"), "--transform", transform],
                              env: ["DB_HOST": cluster.host, "DB_USER": "restorer", "DB_DATABASE": db, "PGPORT": cluster.port], timeout: 120)
