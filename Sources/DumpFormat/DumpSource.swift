@@ -135,6 +135,35 @@ public final class EntryDataReader: @unchecked Sendable {
         self.toc = toc; self.format = format; self.path = path
     }
 
+    /// The stored size of each entry's data (compressed bytes: a custom block runs to the next
+    /// block's offset; a directory entry is its file), by dumpId: what a parallel restore starts
+    /// first (pg_restore's `dataLength`).
+    public func dataSizes() -> [Int: Int64] {
+        var out: [Int: Int64] = [:]
+        switch format {
+        case .custom:
+            let located = toc.entries.compactMap { e -> (Int, Int64)? in
+                if case .offset(let p) = e.location { return (e.dumpId, p) }
+                return nil
+            }.sorted { $0.1 < $1.1 }
+            var st = stat()
+            let end = stat(path, &st) == 0 ? Int64(st.st_size) : (located.last?.1 ?? 0)
+            for (k, item) in located.enumerated() {
+                out[item.0] = (k + 1 < located.count ? located[k + 1].1 : end) - item.1
+            }
+        case .directory:
+            let dir = DirectoryArchiveReader(path: path)
+            for e in toc.entries {
+                guard case .file(let name) = e.location, !name.isEmpty, let (file, _) = dir.locate(name) else { continue }
+                var st = stat()
+                if stat(file, &st) == 0 { out[e.dumpId] = Int64(st.st_size) }
+            }
+        case .tar, .plain:
+            break
+        }
+        return out
+    }
+
     /// Stream `entry`'s data to the visitor: beginData, data (and large objects), endData.
     public func read(_ entry: TOCEntry, into visitor: DumpVisitor) throws {
         guard entry.hasData else { return }

@@ -47,7 +47,8 @@ final class ParallelLoad: @unchecked Sendable {
         }
         let version = SQLEmitter.version(for: header, options: .init(selection: restorer.options.selection))
         plan = RestorePlan(entries: entries, version: version, selection: restorer.options.selection)
-        scheduler = Scheduler(plan: plan, deferred: Self.deferred(plan, dataOnDemand: dataReader != nil))
+        scheduler = Scheduler(plan: plan, deferred: Self.deferred(plan, dataOnDemand: dataReader != nil),
+                              dataSizes: dataReader?.dataSizes() ?? [:])
         connections = [main.0]
     }
 
@@ -170,7 +171,10 @@ final class Scheduler: @unchecked Sendable {
     private var preData: Set<Int>
     private(set) var failure: Error?
 
-    init(plan: RestorePlan, deferred: Set<Int>) {
+    /// - Parameter dataSizes: stored data size by dumpId, when known: the pool is taken biggest
+    ///   first (a post-data entry weighs what the data it waits for weighs), as pg_restore orders
+    ///   its ready list, so the longest chain of work starts first; otherwise in TOC order.
+    init(plan: RestorePlan, deferred: Set<Int>, dataSizes: [Int: Int64] = [:]) {
         self.plan = plan
         deferredSet = deferred
         pool = deferred.sorted()
@@ -196,6 +200,12 @@ final class Scheduler: @unchecked Sendable {
         }
         waitsFor = waits
         self.locks = locks
+        if !dataSizes.isEmpty {
+            let weight: [Int: Int64] = Dictionary(uniqueKeysWithValues: deferred.map { i in
+                (i, max(dataSizes[plan.entries[i].dumpId] ?? 0, (waits[i] ?? []).map { dataSizes[$0] ?? 0 }.max() ?? 0))
+            })
+            pool.sort { a, b in (weight[a] ?? 0, -a) > (weight[b] ?? 0, -b) }
+        }
         var pre = Set<Int>()
         for i in plan.entries.indices where plan.passes[i] == .main && !plan.parts[i].isEmpty {
             let section = plan.entries[i].section
