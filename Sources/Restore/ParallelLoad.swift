@@ -233,6 +233,13 @@ final class Scheduler: @unchecked Sendable {
         }
     }
 
+    /// The pool entries that could be taken now (for tests and diagnostics).
+    func readyNow() -> [Int] {
+        cond.lock()
+        defer { cond.unlock() }
+        return pool.filter(isReady)
+    }
+
     private func isReady(_ i: Int) -> Bool {
         if !preData.isEmpty { return false }
         for d in waitsFor[i] ?? [] where outstanding.contains(d) { return false }

@@ -1,0 +1,62 @@
+import DumpFormat
+@testable import Restore
+import Testing
+
+/// The parallel restore's ready queue, without a server: dependencies (repointed to table data),
+/// lock conflicts, the pre-data barrier and biggest-first order.
+@Suite struct SchedulerTests {
+    static func entry(_ id: Int, _ desc: String, _ section: Section, deps: [Int] = [], hasData: Bool = false) -> TOCEntry {
+        TOCEntry(dumpId: id, hadDumper: hasData, tag: Array("e\(id)".utf8), desc: desc, section: section,
+                 defn: hasData ? [] : Array("SQL;".utf8), dependencies: deps, location: hasData ? .offset(Int64(id) * 100) : .none)
+    }
+
+    // Tables 1 and 2 (pre-data), their data 3 and 4, an index on 1 (5), an FK on 2 → 1 (6), a
+    // constraint on 1 (7).
+    static let entries = [
+        entry(1, "TABLE", .preData), entry(2, "TABLE", .preData),
+        entry(3, "TABLE DATA", .data, deps: [1], hasData: true), entry(4, "TABLE DATA", .data, deps: [2], hasData: true),
+        entry(5, "INDEX", .postData, deps: [1]), entry(6, "FK CONSTRAINT", .postData, deps: [2, 7]), entry(7, "CONSTRAINT", .postData, deps: [1]),
+    ]
+
+    @Test func dependenciesLocksAndOrder() {
+        let plan = RestorePlan(entries: Self.entries, version: .init(major: 17, minor: 6))
+        let deferred = ParallelLoad.deferred(plan, dataOnDemand: true)
+        #expect(deferred == [2, 3, 4, 5, 6])
+        let s = Scheduler(plan: plan, deferred: deferred, dataSizes: [3: 10, 4: 1000])
+        // Nothing before the pre-data part is done.
+        s.finished(0)
+        s.finished(1)
+        // Biggest first: table data 4 (1000 bytes) before 3 (10).
+        #expect(s.take() == 3)
+        #expect(s.take() == 2)
+        // 5 and 7 wait for 3 (their table's data); 6 waits for 4 and 7.
+        s.finished(2)
+        let a = s.take(), b = s.take()
+        #expect(Set([a, b]) == [4, 6])   // the index and the constraint on table 1
+        // The constraint (index 6) locks table 1's data: the FK (index 5) also locks tables, but waits for 7 anyway.
+        s.finished(3)
+        s.finished(6)
+        s.finished(4)
+        #expect(s.take() == 5)
+        s.finished(5)
+        #expect(s.take() == nil)
+    }
+
+    @Test func twoEntriesLockingOneTableNeverRunTogether() {
+        let entries = [Self.entry(1, "TABLE", .preData), Self.entry(2, "TABLE DATA", .data, deps: [1], hasData: true),
+                       Self.entry(3, "CONSTRAINT", .postData, deps: [1]), Self.entry(4, "TRIGGER", .postData, deps: [1])]
+        let plan = RestorePlan(entries: entries, version: .init(major: 17, minor: 6))
+        let s = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true))
+        s.finished(0)
+        #expect(s.take() == 1)
+        s.finished(1)
+        #expect(s.take() == 2)
+        // The TRIGGER locks the same table as the running CONSTRAINT: not ready until it ends.
+        #expect(s.readyNow() == [])
+        s.finished(2)
+        #expect(s.readyNow() == [3])
+        // A failure empties the queue for everyone.
+        s.fail(CancellationError())
+        #expect(s.take() == nil)
+    }
+}
