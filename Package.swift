@@ -25,6 +25,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Fuzzing (scripts/fuzz): the targets, and the libFuzzer/replay binary.
+        .target(name: "FuzzTargets", dependencies: ["DumpFormat", "Ownership"]),
+        .executableTarget(name: "pgreown-fuzz", dependencies: ["FuzzTargets"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DumpFormatTests", dependencies: ["DumpFormat", "TestSupport"],
                     path: "Tests/DumpFormatTests"),
@@ -32,6 +35,8 @@ let package = Package(
                     path: "Tests/OwnershipTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["DumpFormat", "Restore", "TestSupport"],
                     path: "Tests/IntegrationTests"),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"],
+                    path: "Tests/FuzzTests"),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Restore", "TestSupport"],
                     path: "Tests/AuditTests"),
     ],

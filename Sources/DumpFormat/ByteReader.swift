@@ -56,6 +56,24 @@ public final class FileSource: ByteSource {
     }
 }
 
+/// Bytes already in memory, read like a pipe (no size known in advance): for tests and fuzzing.
+public final class MemorySource: ByteSource {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.count - position)
+        guard n > 0, let base = buffer.baseAddress else { return 0 }
+        bytes.withUnsafeBytes { src in
+            if let from = src.baseAddress { base.copyMemory(from: from + position, byteCount: n) }
+        }
+        position += n
+        return n
+    }
+}
+
 /// Buffered, bounds-checked reading of a byte source, tracking the absolute offset.
 ///
 /// Every length read from the input goes through `readBytes(count:)`/`skip(count:)`, which never

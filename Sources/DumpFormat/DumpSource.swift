@@ -26,15 +26,20 @@ public final class DumpSource {
             return DumpSource(name: path, format: .directory, compression: .none, seekable: true, reader: nil)
         }
         let file = path == "-" ? try FileSource(fd: 0, name: "stdin", owns: false) : try FileSource(path: path)
-        let name = file.name
-        let reader = ByteReader(source: file, name: name)
+        return try open(source: file, name: file.name, seekable: file.isSeekable)
+    }
+
+    /// Open a stream of bytes (a file, a pipe, bytes in memory): the format is detected from its
+    /// first bytes. `seekable` allows reading entries' data by offset later.
+    public static func open(source: ByteSource, name: String, seekable: Bool = false) throws -> DumpSource {
+        let reader = ByteReader(source: source, name: name)
         let head = try reader.peek(512)
         if head.isEmpty { throw DumpError(.truncated, file: name, offset: 0, "input is empty (expected a pg_dump archive or script)") }
         if head.starts(with: Array("PGDMP".utf8)) {
-            return DumpSource(name: name, format: .custom, compression: .none, seekable: file.isSeekable, reader: reader)
+            return DumpSource(name: name, format: .custom, compression: .none, seekable: seekable, reader: reader)
         }
         if TarArchiveReader.looksLikeTarHeader(head) {
-            return DumpSource(name: name, format: .tar, compression: .none, seekable: file.isSeekable, reader: reader)
+            return DumpSource(name: name, format: .tar, compression: .none, seekable: seekable, reader: reader)
         }
         let compression = Decompressors.sniff(head)
         if compression != .none {
@@ -48,7 +53,7 @@ public final class DumpSource {
             return DumpSource(name: name, format: .plain, compression: compression, seekable: false, reader: plainReader)
         }
         if head.starts(with: Array("--".utf8)) {
-            return DumpSource(name: name, format: .plain, compression: .none, seekable: file.isSeekable, reader: reader)
+            return DumpSource(name: name, format: .plain, compression: .none, seekable: seekable, reader: reader)
         }
         let shown = head.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
         throw DumpError(.malformed, file: name, offset: 0,

@@ -1,0 +1,176 @@
+import DumpFormat
+import Ownership
+
+/// The fuzzing entry points (issue 9): one function per reader, decompressor, lexer and the
+/// rewriter, each taking arbitrary bytes. A `DumpError` is the expected answer to bad input; a
+/// crash, a trap, a hang or an oversized allocation is a bug. Some targets also check invariants
+/// (`FuzzTargets.check`) that must hold for any input.
+///
+/// Built into `pgreown-fuzz` (libFuzzer, `scripts/fuzz`) and replayed over the committed
+/// regression inputs by `FuzzRegressionTests`.
+public enum FuzzTargets {
+    public struct Target: Sendable {
+        public let name: String
+        public let summary: String
+        /// Fixture paths (relative to Tests/Fixtures) that seed its corpus; `*` globbing by prefix.
+        public let seeds: [String]
+        public let run: @Sendable ([UInt8]) -> Void
+    }
+
+    public static let all: [Target] = [
+        Target(name: "custom", summary: "custom-format archive (-Fc) read as a pipe: header, TOC, every data block, rewritten and emitted as SQL",
+               seeds: ["pg11/superuser_objects.custom", "pg14/superuser_objects.custom", "pg16/superuser_objects.custom",
+                       "pg17/superuser_objects.custom", "pg18/superuser_objects.custom", "pg17/app.custom-zstd.dump",
+                       "pg17/app.custom-lz4.dump", "pg16/app.custom-pipe.dump"],
+               run: { readDump($0, expect: .custom) }),
+        Target(name: "directory-toc", summary: "toc.dat of a directory archive (-Fd): header and TOC, rewritten",
+               seeds: ["pg11/superuser_objects.dir/toc.dat", "pg15/superuser_objects.dir/toc.dat",
+                       "pg17/superuser_objects.dir/toc.dat", "pg18/app.dir/toc.dat"],
+               run: directoryTOC),
+        Target(name: "tar", summary: "tar archive (-Ft) read as a pipe: members, toc.dat, data files",
+               seeds: ["pg11/superuser_objects.tar", "pg15/superuser_objects.tar", "pg18/superuser_objects.tar"],
+               run: { readDump($0, expect: .tar) }),
+        Target(name: "plain", summary: "plain SQL script (-Fp), possibly gzip-compressed: statements, COPY blocks, meta-commands, trailer",
+               seeds: ["pg11/superuser_objects.plain.sql", "pg15/superuser_objects.plain.sql",
+                       "pg18/superuser_objects.plain.sql", "pg17/superuser_objects.plain.sql.gz"],
+               run: { readDump($0, expect: .plain) }),
+        Target(name: "decompress", summary: "gzip files, zlib blocks, lz4 and zstd streams, fed in pieces, twice with a reset",
+               seeds: ["pg17/app.dir/3457.dat.gz", "pg17/app.dir-lz4/3457.dat.lz4", "pg17/app.dir-zstd/3457.dat.zst",
+                       "pg17/superuser_objects.plain.sql.gz"],
+               run: decompress),
+        Target(name: "lexer", summary: "SQL lexer and statement splitter, both standard_conforming_strings settings",
+               seeds: ["pg15/superuser_objects.plain.sql", "pg17/app.plain.sql"],
+               run: lexer),
+        Target(name: "rewrite", summary: "ownership rewriter on arbitrary SQL statements with a role map",
+               seeds: ["pg15/superuser_objects.plain.sql", "pg17/app.plain.sql"],
+               run: rewrite),
+    ]
+
+    public static func target(named name: String) -> Target? { all.first { $0.name == name } }
+
+    /// A broken invariant: stop as a crash so the fuzzer keeps the input.
+    public static func check(_ condition: @autoclosure () -> Bool, _ what: @autoclosure () -> String) {
+        if !condition() { fatalError("fuzz invariant broken: \(what())") }
+    }
+
+    /// The map every rewriting target uses: an owner, and explicit mappings of names pg_dump
+    /// fixtures and fuzzers both produce.
+    static let context: RewriteContext = {
+        let map = RoleMap(owner: Array("fuzz_owner".utf8),
+                          explicit: [(Array("app_user".utf8), Array("x\"; DROP TABLE sentinel; --".utf8)),
+                                     (Array("postgres".utf8), Array("fuzz_admin".utf8))],
+                          keepOwners: [], owners: [Array("app_owner".utf8): 1, Array("postgres".utf8): 1])
+        return RewriteContext(map: map, missingRoles: [Array("gone".utf8)], missingPolicy: .drop)
+    }()
+
+    static func readDump(_ bytes: [UInt8], expect format: DumpFormatKind) {
+        guard let source = try? DumpSource.open(source: MemorySource(bytes), name: "fuzz"), source.format == format else { return }
+        do {
+            let auditor = CompletenessAuditor(fileName: "fuzz")
+            var visitors: [DumpVisitor] = [auditor]
+            let toc = try source.readTOC()
+            if let toc {
+                let audit = try OwnershipAudit.run(entries: toc.entries, context: context,
+                                                   standardConformingStrings: toc.standardConformingStrings, plain: false)
+                visitors.append(SQLEmitter(sink: DiscardSink(), entries: audit.rewritten))
+            }
+            try source.read(TeeVisitor(visitors))
+        } catch is DumpError {
+        } catch {
+            // Other errors are fine as long as they are errors (not traps).
+        }
+    }
+
+    static func directoryTOC(_ bytes: [UInt8]) {
+        let reader = ByteReader(source: MemorySource(bytes), name: "toc.dat", bufferSize: 4096)
+        guard let toc = try? ArchiveTOC.read(reader, expectedFormat: 3) else { return }
+        _ = try? OwnershipAudit.run(entries: toc.entries, context: context,
+                                    standardConformingStrings: toc.standardConformingStrings, plain: false)
+    }
+
+    /// A gzip, lz4 or zstd file by its magic; otherwise the first byte picks zlib (as in -Fc
+    /// blocks), lz4 or zstd for the rest. The input's length picks the size of the pieces fed.
+    /// The stream is fed twice, with a `reset` between, as one decompressor serves many data items.
+    static func decompress(_ bytes: [UInt8]) {
+        guard bytes.count >= 2 else { return }
+        let sniffed = Decompressors.sniff(Array(bytes.prefix(4)))
+        let algorithms: [CompressionAlgorithm] = [.gzip, .lz4, .zstd]
+        let algorithm = sniffed != .none ? sniffed : algorithms[Int(bytes[0]) % algorithms.count]
+        let framing = sniffed != .none
+        let input = framing ? bytes : Array(bytes.dropFirst())
+        let piece = 1 + bytes.count % 7919
+        guard let d = try? Decompressors.make(algorithm, gzipFile: framing) else { return }
+        for _ in 0..<2 {
+            var total = 0
+            var at = 0
+            do {
+                while at < input.count {
+                    let n = min(piece, input.count - at)
+                    try input.withUnsafeBytes { raw in
+                        try d.feed(UnsafeRawBufferPointer(rebasing: raw[at..<(at + n)])) { out in
+                            total += out.count
+                            // A bomb expands without end: stop at 64 MiB, as a reader's consumer would.
+                            if total > 64 << 20 { throw DecompressionError("bomb") }
+                        }
+                    }
+                    at += n
+                }
+                try d.finish()
+            } catch {}
+            guard (try? d.reset()) != nil else { return }
+        }
+    }
+
+    static func lexer(_ bytes: [UInt8]) {
+        for scs in [true, false] {
+            let tokens = SQLLexer.tokenize(bytes, standardConformingStrings: scs)
+            var at = 0
+            for t in tokens {
+                check(t.start == at && t.end > t.start && t.end <= bytes.count, "token \(t) does not follow \(at)")
+                at = t.end
+            }
+            check(at == bytes.count, "tokens end at \(at) of \(bytes.count)")
+            guard let items = try? SQLStatement.split(bytes, name: "fuzz", standardConformingStrings: scs) else { continue }
+            var joined: [UInt8] = []
+            joined.reserveCapacity(bytes.count)
+            for item in items {
+                check(item.offset == Int64(joined.count), "item at \(item.offset), expected \(joined.count)")
+                joined += item.bytes
+                for t in item.tokens { check(t.end <= item.bytes.count, "token past its item") }
+            }
+            check(joined == bytes, "items do not reassemble the input")
+        }
+    }
+
+    static func rewrite(_ bytes: [UInt8]) {
+        guard let items = try? SQLStatement.split(bytes, name: "fuzz") else { return }
+        let identity = RewriteContext(map: RoleMap(owner: nil, explicit: [], keepOwners: [], owners: [:]))
+        for item in items where item.kind == .statement {
+            let r = Rewriter.rewriteStatement(item, context, entry: "fuzz")
+            if let out = r.bytes {
+                // What the rewriter writes must itself split into whole statements.
+                check((try? SQLStatement.split(out, name: "fuzz out")) != nil || !item.isComplete,
+                      "rewritten statement does not lex: \(String(decoding: out.prefix(200), as: UTF8.self))")
+            }
+            let same = Rewriter.rewriteStatement(item, identity, entry: "fuzz")
+            // SET/RESET SESSION AUTHORIZATION become role switches whatever the map (rewriteSQL).
+            let switches: Set<StatementClass> = [.setSessionAuthorization, .resetSessionAuthorization]
+            check(same.bytes == item.bytes || switches.contains(same.statementClass), "the identity map changed a statement: \(String(decoding: item.bytes.prefix(200), as: UTF8.self))")
+        }
+    }
+}
+
+/// A sink that drops everything: the emitter's work without an output.
+final class DiscardSink: SQLSink {
+    func beginEntry(_ entry: TOCEntry?) throws {}
+    func scriptText(_ bytes: [UInt8]) throws {}
+    func command(_ bytes: [UInt8]) throws {}
+    func beginCopy(_ statement: [UInt8], entry: TOCEntry) throws {}
+    func copyData(_ bytes: UnsafeRawBufferPointer) throws {}
+    func endCopy(_ entry: TOCEntry) throws {}
+    func beginLargeObjects() throws {}
+    func beginLargeObject(oid: UInt32) throws {}
+    func largeObjectData(_ bytes: UnsafeRawBufferPointer) throws {}
+    func endLargeObject(oid: UInt32) throws {}
+    func endLargeObjects() throws {}
+}
