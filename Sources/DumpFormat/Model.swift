@@ -186,6 +186,11 @@ public func shown<C: Collection>(_ bytes: C, limit: Int = 80) -> String where C.
     return String(decoding: out, as: UTF8.self)
 }
 
+/// A name from a dump or a command line, for a line of text (a report, a log line, an error):
+/// control bytes escaped as \xNN, so a name never starts a line of its own. JSON output keeps
+/// names whole (JSON escapes them itself).
+public func oneLine(_ name: String, limit: Int = 200) -> String { shown(Array(name.utf8), limit: limit) }
+
 /// Hands every event to each visitor in turn (e.g. the completeness auditor and the SQL emitter,
 /// so a restore re-checks completeness as it streams).
 public final class TeeVisitor: DumpVisitor {

@@ -61,7 +61,9 @@ public struct OwnershipAudit: Sendable {
         var grantors = Set<String>()
         let inventory = RoleInventory()
         for e in rewritten { inventory.add(e, standardConformingStrings: standardConformingStrings, allStatements: plain) }
-        for (role, n) in inventory.owners { named[text(role), default: 0] += n }
+        // A plain script's owners are its ALTER … OWNER TO statements (counted below); its
+        // header comments carry them sanitized (a line break as a space), no role name.
+        if !plain { for (role, n) in inventory.owners { named[text(role), default: 0] += n } }
         for (role, kinds) in inventory.named {
             named[text(role), default: 0] += kinds.values.reduce(0, +)
             if kinds[.grantor] != nil { grantors.insert(text(role)) }

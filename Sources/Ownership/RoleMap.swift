@@ -88,8 +88,15 @@ public struct RoleMap: Sendable {
     }
 
     /// What a role becomes.
+    ///
+    /// A plain script's `-- Name: …; Owner: r` headers hold names as pg_dump's sanitize_line
+    /// wrote them (CR and LF turned into spaces): a header owner that is no role of the map but
+    /// is the sanitized form of one (a role whose name holds a line break) means that role.
     public func map(_ role: [UInt8]) -> [UInt8] {
         if let m = mapping[role] { return m.to }
+        if role.contains(0x20), let m = mapping.first(where: { $0.key != role && PlainScriptWriter.sanitizeLine($0.key) == role }) {
+            return m.value.to
+        }
         return role
     }
 

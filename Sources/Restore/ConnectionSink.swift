@@ -91,10 +91,7 @@ public final class ConnectionSink: SQLSink {
         var statement = statement
         do {
             if truncateBeforeCopy && entry.desc == "TABLE DATA" && !(entry.defn ?? []).starts(with: "-- load via partition root".utf8),
-               let table = entry.tag {
-                var target: [UInt8] = []
-                if let ns = entry.namespace, !ns.isEmpty { target = Identifier.quote(ns) + [0x2e] }
-                target += Identifier.quote(table)
+               let target = Self.copyTarget(statement) {
                 try connection.execute(Array("BEGIN".utf8))
                 inCopyTransaction = true
                 try connection.execute(Array("TRUNCATE TABLE ONLY ".utf8) + target)
@@ -179,6 +176,30 @@ public final class ConnectionSink: SQLSink {
         guard t.count >= 4, s.isKeyword(t[0], "set"), s.isKeyword(t[1], "standard_conforming_strings") else { return nil }
         if s.isKeyword(t[3], "off") || s.text(t[3]) == Array("'off'".utf8) { return false }
         return true
+    }
+
+    /// The table of `COPY [schema.]table [(columns)] FROM stdin`, exactly as the statement names
+    /// it (a plain script's headers hold names sanitized, with line breaks as spaces: never
+    /// build the name from them). Nil when the statement is not of that shape.
+    static func copyTarget(_ statement: [UInt8]) -> [UInt8]? {
+        let tokens = SQLLexer.tokenize(statement).filter { !$0.kind.isTrivia }
+        guard let first = tokens.first, SQLLexer.isKeyword(statement, first, "COPY") else { return nil }
+        var target: [UInt8] = []
+        var expectName = true
+        for t in tokens.dropFirst() {
+            if expectName {
+                guard t.kind == .identifier || t.kind == .quotedIdentifier else { return nil }
+                target += statement[t.start..<t.end]
+            } else if t.kind == .punctuation && statement[t.start] == 0x2e {
+                target.append(0x2e)
+            } else if (t.kind == .punctuation && statement[t.start] == 0x28) || SQLLexer.isKeyword(statement, t, "FROM") {
+                return target
+            } else {
+                return nil
+            }
+            expectName.toggle()
+        }
+        return nil
     }
 
     /// `COPY … FROM stdin;` → `COPY … FROM stdin WITH (FREEZE);` (legal right after the TRUNCATE in

@@ -23,12 +23,13 @@ public struct PreflightReport: Sendable {
     /// Problems that stop a restore whatever the policy.
     public var blockingProblems: [String] {
         var p: [String] = []
+        let login = oneLine(self.login), owner = oneLine(self.owner)
         if !ownerExists { p.append("owner role \(owner) does not exist on \(server)") }
-        else if !loginCanSetRoleOwner { p.append("login \(login) cannot SET ROLE \(owner) on \(server) (grant it: GRANT \(Identifier.quote(owner)) TO \(Identifier.quote(login)))") }
-        for g in unreachableGrantors {
+        else if !loginCanSetRoleOwner { p.append("login \(login) cannot SET ROLE \(owner) on \(server) (grant it: GRANT \(oneLine(Identifier.quote(self.owner))) TO \(oneLine(Identifier.quote(self.login))))") }
+        for g in unreachableGrantors.map({ oneLine($0) }) {
             p.append("login \(login) cannot SET ROLE \(g), the grantor of some grants (grant membership, or use --map \(g)=\(owner))")
         }
-        for e in superuserOnly { p.append("\(e) needs a superuser; \(login) is not one (skip it on purpose with --exclude-type TYPE or -L LIST)") }
+        for e in superuserOnly { p.append("\(oneLine(e)) needs a superuser; \(login) is not one (skip it on purpose with --exclude-type TYPE or -L LIST)") }
         return p
     }
 }
@@ -94,12 +95,37 @@ extension Preflight {
     /// What a restore needs beyond verify's preflight: the login may create the scratch
     /// database, and every extension the dump creates is available (and, for a login that is
     /// not a superuser, trusted). Each problem names the entry and the option that skips it.
-    public static func restoreProblems(_ conn: Connection, entries: [TOCEntry], needsCreateDB: Bool) throws -> [String] {
+    ///
+    /// `owner`: the owner role R, which the load runs as. Entries the map gives another owner X
+    /// end in `ALTER … OWNER TO X`, which PostgreSQL allows R only when R can SET ROLE X.
+    public static func restoreProblems(_ conn: Connection, entries: [TOCEntry], needsCreateDB: Bool,
+                                       owner: String? = nil, standardConformingStrings: Bool = true) throws -> [String] {
         var p: [String] = []
         let who = try conn.query("SELECT rolsuper::text, rolcreatedb::text FROM pg_roles WHERE rolname = current_user").first
         let isSuper = who?[0] == "true"
         if needsCreateDB && !isSuper && who?[1] != "true" {
             p.append("the login cannot create databases (it needs CREATEDB for the scratch database, or use --in-place)")
+        }
+        if let owner {
+            var owned: [String: Int] = [:]
+            for e in entries where RoleMap.restoresWithOwner(e) {
+                if let o = e.owner, !o.isEmpty, o != Array(owner.utf8) { owned[text(o), default: 0] += 1 }
+            }
+            // ALTER DEFAULT PRIVILEGES FOR ROLE X needs the same (a role the map leaves alone).
+            let defaults = RoleInventory()
+            for e in entries where e.desc == "DEFAULT ACL" { defaults.add(e, standardConformingStrings: standardConformingStrings) }
+            for (role, kinds) in defaults.named where role != Array(owner.utf8) {
+                if let n = kinds[.defaultPrivilegesRole] { owned[text(role), default: 0] += n }
+            }
+            let setPrivilege = conn.serverVersion >= 160000 ? "SET" : "MEMBER"
+            for (x, n) in owned.sorted(by: { $0.key < $1.key }) {
+                let can = try conn.query("SELECT pg_has_role($1, oid, '\(setPrivilege)')::text FROM pg_roles WHERE rolname = $2", [owner, x])
+                // A role that does not exist is reported as missing by the preflight.
+                if let row = can.first, row[0] != "true" {
+                    p.append("the owner role \(oneLine(owner)) cannot SET ROLE \(oneLine(x)), the owner of \(n) object\(n == 1 ? "" : "s") or default privilege\(n == 1 ? "" : "s") after the map: "
+                             + "the load runs as \(oneLine(owner)), and ALTER … OWNER TO and ALTER DEFAULT PRIVILEGES FOR ROLE need it (grant it: GRANT \(oneLine(Identifier.quote(x))) TO \(oneLine(Identifier.quote(owner))), or map the role to the owner)")
+                }
+            }
         }
         for e in entries where e.desc == "EXTENSION" {
             let name = e.tagText

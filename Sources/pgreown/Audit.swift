@@ -55,7 +55,7 @@ struct LiveDatabaseOptions: ParsableArguments {
         do {
             return try Connection(conninfo: info)
         } catch let e as ServerError {
-            printError("pgreown: \(e.description)")
+            printMessage("pgreown: \(e.description)")
             throw ExitCode(Exit.unavailable)
         }
     }
@@ -68,7 +68,7 @@ func runAgainstServer(_ body: () throws -> Int32) throws {
     do {
         code = try body()
     } catch let e as ServerError {
-        printError("pgreown: \(e.description)")
+        printMessage("pgreown: \(e.description)")
         throw ExitCode(Exit.unavailable)
     }
     if code != 0 { throw ExitCode(code) }
@@ -123,10 +123,10 @@ struct AuditCommand: ParsableCommand {
             let (_, report) = try AuditRunner.audit(conn, owner: owner)
             writeOut(json ? try encodeJSON(report) : report.text)
             if report.clean {
-                printError("pgreown: database \(report.database) follows the owner-role model (owner role \(owner)).")
+                printMessage("pgreown: database \(report.database) follows the owner-role model (owner role \(owner)).")
                 return Exit.ok
             }
-            printError("pgreown: database \(report.database): \(report.findings.count) finding(s); first: \(report.findings[0].summary)")
+            printMessage("pgreown: database \(report.database): \(report.findings.count) finding(s); first: \(report.findings[0].summary)")
             return Exit.problems
         }
     }

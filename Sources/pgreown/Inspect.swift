@@ -93,28 +93,28 @@ struct InventoryReport {
     }
 
     mutating func textReport() -> String {
-        var s = "dump: \(source.name)\n"
+        var s = "dump: \(oneLine(source.name))\n"
         s += "format: \(source.format.rawValue)"
         if let h = header, source.format != .plain { s += ", archive version \(h.version)" }
         s += ", compression \(compressionText)\(source.isSeekable ? "" : ", not seekable")\n"
         if let h = header {
-            if let v = h.pgDumpVersion { s += "pg_dump version: \(DumpFormat.text(v))\n" }
-            if let v = h.serverVersion { s += "server version: \(DumpFormat.text(v))\n" }
-            if let v = h.databaseName { s += "database: \(DumpFormat.text(v))\n" }
+            if let v = h.pgDumpVersion { s += "pg_dump version: \(oneLine(DumpFormat.text(v)))\n" }
+            if let v = h.serverVersion { s += "server version: \(oneLine(DumpFormat.text(v)))\n" }
+            if let v = h.databaseName { s += "database: \(oneLine(DumpFormat.text(v)))\n" }
             if source.format != .plain { s += "created: \(RestoreListing.createdAt(h))\n" }
         }
         s += "entries: \(entries.count)\n"
-        for (desc, n) in countsByType { s += "  \(pad(desc, 32)) \(n)\n" }
+        for (desc, n) in countsByType { s += "  \(pad(oneLine(desc), 32)) \(n)\n" }
         s += "owners (entries per TOC owner):\n"
         if inventory.owners.isEmpty { s += "  (none)\n" }
-        for (o, n) in inventory.ownersSorted { s += "  \(pad(o, 32)) \(n)\n" }
+        for (o, n) in inventory.ownersSorted { s += "  \(pad(oneLine(o), 32)) \(n)\n" }
         s += "roles named in ACL, DEFAULT ACL, POLICY, USER MAPPING and DATABASE PROPERTIES SQL:\n"
         if inventory.named.isEmpty { s += "  (none)\n" }
         for r in inventory.namedSorted {
             let kinds = RoleRefKind.allCases.compactMap { k in r.byKind[k].map { "\(k.rawValue) \($0)" } }.joined(separator: ", ")
-            s += "  \(pad(r.name, 32)) \(r.total) (\(kinds))\n"
+            s += "  \(pad(oneLine(r.name), 32)) \(r.total) (\(kinds))\n"
         }
-        for u in inventory.unreadable { s += "  warning: \(u.entry): \(u.reason)\n" }
+        for u in inventory.unreadable { s += "  warning: \(oneLine(u.entry)): \(oneLine(u.reason))\n" }
         return s
     }
 

@@ -21,12 +21,11 @@ extension OwnershipReport {
     }
 
     var text: String {
-        /// A name from the dump or the command line, on one line (control bytes escaped).
-        func one(_ name: String) -> String { shown(Array(name.utf8), limit: 200) }
+        func one(_ name: String) -> String { oneLine(name) }
         var s = "ownership:\n"
         s += roleMapText(audit.map).split(separator: "\n").map { "  \($0)\n" }.joined()
         s += "  objects not owned by \(audit.map.owner.map { shown($0) } ?? "-") after the rewrite: \(audit.notOwned.count)\n"
-        for n in audit.notOwned { s += "    \(n.entry): \(one(n.owner)) (\(one(n.reason)))\n" }
+        for n in audit.notOwned { s += "    \(one(n.entry)): \(one(n.owner)) (\(one(n.reason)))\n" }
         s += "  roles the rewritten dump names:\n"
         for (r, n) in audit.namedRoles.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
             let missing = preflight?.missingRoles.contains(r) == true ? "  MISSING on target" : ""
@@ -34,15 +33,15 @@ extension OwnershipReport {
         }
         let unclassified = audit.findings.filter { $0.kind == .unclassified }
         s += "  statements naming a mapped role that pgreown does not rewrite: \(unclassified.count)\n"
-        for f in unclassified { s += "    \(f.entry): \(f.detail)\n" }
-        for f in audit.findings where f.kind == .droppedGrant { s += "  dropped: \(f.entry): \(f.detail)\n" }
+        for f in unclassified { s += "    \(one(f.entry)): \(one(f.detail))\n" }
+        for f in audit.findings where f.kind == .droppedGrant { s += "  dropped: \(one(f.entry)): \(one(f.detail))\n" }
         if let p = preflight {
             s += "preflight on \(p.server):\n"
             s += "  login \(one(p.login))\(p.loginIsSuperuser ? " (superuser)" : "")\n"
             s += "  owner role \(one(p.owner)): \(p.ownerExists ? "exists" : "MISSING")\(p.ownerExists ? (p.loginCanSetRoleOwner ? ", login can SET ROLE to it" : ", login CANNOT SET ROLE to it") : "")\n"
             s += "  missing roles: \(p.missingRoles.isEmpty ? "none" : p.missingRoles.map(one).joined(separator: ", ")) (--missing-roles \(policy.rawValue))\n"
             if !p.unreachableGrantors.isEmpty { s += "  grantors the login cannot SET ROLE to: \(p.unreachableGrantors.map(one).joined(separator: ", "))\n" }
-            if !p.superuserOnly.isEmpty { s += "  entries needing a superuser: \(p.superuserOnly.joined(separator: "; "))\n" }
+            if !p.superuserOnly.isEmpty { s += "  entries needing a superuser: \(p.superuserOnly.map(one).joined(separator: "; "))\n" }
         }
         return s
     }

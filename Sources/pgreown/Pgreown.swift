@@ -76,6 +76,12 @@ func printError(_ s: String) {
     writeAll(2, Array(line.utf8))
 }
 
+/// One message on one stderr line: names from a dump, the command line or a server error are
+/// escaped (control bytes as \xNN), so no name can start a line of its own in a log.
+func printMessage(_ s: String) {
+    printError(oneLine(s, limit: 16_000))
+}
+
 /// Writes raw bytes to stdout.
 func writeOut(_ bytes: [UInt8]) {
     writeAll(1, bytes)
@@ -101,7 +107,7 @@ func runReporting(_ body: () throws -> Int32) throws {
     do {
         code = try body()
     } catch let e as DumpError {
-        printError("pgreown: \(e.description)")
+        printMessage("pgreown: \(e.description)")
         switch e.kind {
         case .io: throw ExitCode(Exit.noInput)
         case .cannotCreate: throw ExitCode(Exit.cannotCreate)
@@ -110,15 +116,32 @@ func runReporting(_ body: () throws -> Int32) throws {
         case .malformed, .truncated, .unsupported, .forbidden: throw ExitCode(Exit.badInput)
         }
     } catch let e as ServerError {
-        printError("pgreown: \(e.description)")
+        printMessage("pgreown: \(e.description)")
         throw ExitCode(Exit.unavailable)
     }
     if code != 0 { throw ExitCode(code) }
 }
 
+/// swift-log's stream handler, with every message kept on its line (see `printMessage`).
+struct OneLineLogHandler: LogHandler {
+    var inner: StreamLogHandler
+    init(_ inner: StreamLogHandler) { self.inner = inner }
+    var logLevel: Logger.Level { get { inner.logLevel } set { inner.logLevel = newValue } }
+    var metadata: Logger.Metadata { get { inner.metadata } set { inner.metadata = newValue } }
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        inner.log(level: level, message: "\(oneLine(message.description, limit: 16_000))", metadata: metadata, source: source,
+                  file: file, function: function, line: line)
+    }
+}
+
 let logger: Logger = {
     LoggingSystem.bootstrap { label in
-        var h = StreamLogHandler.standardError(label: label)
+        var h = OneLineLogHandler(StreamLogHandler.standardError(label: label))
         h.logLevel = ProcessInfoShim.logLevel
         return h
     }

@@ -94,7 +94,7 @@ struct PlanCommand: ParsableCommand {
                 let owner = try database.effectiveOwner ?? AuditRunner.databaseOwner(conn)
                 let snapshot = try Catalog.snapshot(conn, owner: owner, extraRoles: [old])
                 if database.effectiveOwner == nil, let r = snapshot.role(old), !r.canSetRoleToOwner {
-                    printError("pgreown: \(old) is not a member of the database's owner \(owner): give the owner role with --owner")
+                    printMessage("pgreown: \(old) is not a member of the database's owner \(owner): give the owner role with --owner")
                     return Exit.usage
                 }
                 plan = PlanBuilder.retire(snapshot, old: old)
@@ -105,20 +105,20 @@ struct PlanCommand: ParsableCommand {
             }
             if !plan.blocking.isEmpty {
                 writeOut(json ? try encodeJSON(Output(plan: plan, applied: false, audit: nil)) : plan.script)
-                for b in plan.blocking.dropLast() { printError("pgreown: refused: \(b)") }
-                printError("pgreown: refused: \(plan.blocking[plan.blocking.count - 1])")
+                for b in plan.blocking.dropLast() { printMessage("pgreown: refused: \(b)") }
+                printMessage("pgreown: refused: \(plan.blocking[plan.blocking.count - 1])")
                 return Exit.unavailable
             }
             guard apply else {
                 writeOut(json ? try encodeJSON(Output(plan: plan, applied: false, audit: nil)) : plan.script)
-                printError("pgreown: plan for database \(plan.database) printed; nothing was executed (--apply runs it).")
+                printMessage("pgreown: plan for database \(plan.database) printed; nothing was executed (--apply runs it).")
                 return Exit.ok
             }
             do {
                 try AuditRunner.apply(plan, on: conn)
             } catch let e as ServerError {
                 if !json { writeOut(plan.script) }
-                printError("pgreown: the server rejected the plan, nothing was changed: \(e.description)")
+                printMessage("pgreown: the server rejected the plan, nothing was changed: \(e.description)")
                 return Exit.unavailable
             }
             let (_, report) = try AuditRunner.audit(conn, owner: plan.owner)
@@ -128,14 +128,14 @@ struct PlanCommand: ParsableCommand {
                 writeOut(plan.script + "\n-- applied; the audit now says:\n" + report.text)
             }
             if !plan.complete {
-                printError("pgreown: applied, but \(retire ?? "the login") is not retired yet: \(plan.warnings.first ?? "see the script")")
+                printMessage("pgreown: applied, but \(retire ?? "the login") is not retired yet: \(plan.warnings.first ?? "see the script")")
                 return Exit.problems
             }
             if report.clean {
-                printError("pgreown: applied; database \(report.database) follows the owner-role model (owner role \(plan.owner)).")
+                printMessage("pgreown: applied; database \(report.database) follows the owner-role model (owner role \(plan.owner)).")
                 return Exit.ok
             }
-            printError("pgreown: applied; the audit still has \(report.findings.count) finding(s); first: \(report.findings[0].summary)")
+            printMessage("pgreown: applied; the audit still has \(report.findings.count) finding(s); first: \(report.findings[0].summary)")
             return Exit.problems
         }
     }

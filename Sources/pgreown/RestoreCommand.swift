@@ -148,12 +148,12 @@ struct RestoreCommand: ParsableCommand {
             var roles = self.roles
             if roles.effectiveOwner == nil, let db = env.database {
                 roles.owner = JobEnvironment.derivedOwner(database: db)
-                printError("pgreown: DB_OWNER is not set: owner \(roles.owner ?? "") derived from DB_DATABASE=\(db) as the nightly job does")
+                printMessage("pgreown: DB_OWNER is not set: owner \(roles.owner ?? "") derived from DB_DATABASE=\(db) as the nightly job does")
             }
             guard let owner = roles.effectiveOwner else { throw ValidationError("no owner role: give --owner ROLE or set DB_OWNER") }
             Interrupt.install()
             let metricsURL = pushgateway ?? ProcessInfo.processInfo.environment["PROMETHEUS_PUSHGATEWAY_URL"].flatMap { $0.isEmpty ? nil : $0 }
-            let metrics = metricsURL.map { JobMetrics(url: $0, instance: env.host ?? "", database: dbname, log: { printError("pgreown: \($0)") }) }
+            let metrics = metricsURL.map { JobMetrics(url: $0, instance: env.host ?? "", database: dbname, log: { printMessage("pgreown: \($0)") }) }
             let fileSize: Int64? = dump == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: dump)[.size] as? Int64) ?? nil
             metrics?.push(.started, fileSize: fileSize)
             var report: Restorer.Report?
@@ -198,12 +198,12 @@ struct RestoreCommand: ParsableCommand {
         do {
             admin = try Connection(conninfo: target, database: inPlace ? dbname : maintenanceDB, defaults: env.connectionDefaults)
         } catch let e as ServerError {
-            printError("pgreown: \(e.description)")
+            printMessage("pgreown: \(e.description)")
             return Exit.unavailable
         }
         var source = try DumpSource.open(dump)
         let started = monotonicSeconds()
-        printError("pgreown: restoring \(source.name) (\(source.format.rawValue)) into \(dbname) on \(admin.displayName.isEmpty ? "the default server" : admin.displayName) as owner \(owner)")
+        printMessage("pgreown: restoring \(source.name) (\(source.format.rawValue)) into \(dbname) on \(admin.displayName.isEmpty ? "the default server" : admin.displayName) as owner \(owner)")
 
         // The entries the ownership policy and the preflight look at.
         var entries: [TOCEntry]
@@ -231,12 +231,14 @@ struct RestoreCommand: ParsableCommand {
         let report = try OwnershipReport.build(entries: entries, plain: plain, standardConformingStrings: scs,
                                                roles: roles, target: target, connection: admin, selectedEntries: selected)
         printError(roleMapText(report.audit.map).trimmingCharacters(in: "\n"))
-        for f in report.audit.findings { printError("  \(f)") }
+        for f in report.audit.findings { printMessage("  \(f)") }
         var problems = report.policyProblems
-        problems += try Preflight.restoreProblems(admin, entries: selected, needsCreateDB: !inPlace)
+        let selectedIds = Set(selected.map(\.dumpId))
+        problems += try Preflight.restoreProblems(admin, entries: report.audit.rewritten.filter { selectedIds.contains($0.dumpId) },
+                                                  needsCreateDB: !inPlace, owner: owner, standardConformingStrings: scs)
         if !problems.isEmpty {
-            for p in problems { printError("  problem: \(p)") }
-            printError("pgreown: preflight refused: \(problems.count) problem(s), nothing was created; first: \(problems[0])")
+            for p in problems { printMessage("  problem: \(p)") }
+            printMessage("pgreown: preflight refused: \(problems.count) problem(s), nothing was created; first: \(problems[0])")
             return Exit.unavailable
         }
 
@@ -265,12 +267,12 @@ struct RestoreCommand: ParsableCommand {
                 live = true
             } else if p.seconds - lastLine >= 10 {
                 lastLine = p.seconds
-                printError("pgreown: progress: \(p.line)")
+                printMessage("pgreown: progress: \(p.line)")
             }
         }
         restorer.log = { m in
             if terminal { writeAll(2, Array("\r\u{1b}[K".utf8)) }
-            printError("pgreown: \(m)")
+            printMessage("pgreown: \(m)")
         }
         defer { if live { writeAll(2, Array("\r\u{1b}[K".utf8)) } }
         if let growing {
@@ -280,7 +282,7 @@ struct RestoreCommand: ParsableCommand {
             try restorer.run(source: source, entries: plain ? nil : report.audit.rewritten, plainRewrite: plainRewrite)
         } catch let f as Restorer.Failure {
             if json { writeOut(try encodeJSON(RestoreJSON(report: restorer.report, ok: false, error: f.description))) }
-            printError("pgreown: restore failed: \(f.description)")
+            printMessage("pgreown: restore failed: \(f.description)")
             switch f.underlying {
             case let e as Interrupted:
                 return 128 + e.signal
@@ -293,12 +295,12 @@ struct RestoreCommand: ParsableCommand {
             }
         }
         if let growing, !growing.late.isEmpty {
-            printError("pgreown: warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { text($0) }.sorted().joined(separator: ", "))")
+            printMessage("pgreown: warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { text($0) }.sorted().joined(separator: ", "))")
         }
         let r = restorer.report
         if json { writeOut(try encodeJSON(RestoreJSON(report: r, ok: true, error: nil))) }
         let rows = r.tables.compactMap(\.rowsLoaded).reduce(0, +)
-        printError(String(format: "pgreown: restored %@ into %@ in %.1f s: %d entries, %d tables (%lld rows), %d large objects, %d checks passed%@.",
+        printMessage(String(format: "pgreown: restored %@ into %@ in %.1f s: %d entries, %d tables (%lld rows), %d large objects, %d checks passed%@.",
                           source.name, dbname, monotonicSeconds() - started, r.entriesRun, r.tables.count, rows, r.largeObjects,
                           r.checks.count, r.swapped ? ", swapped in" : ""))
         return Exit.ok

@@ -101,8 +101,8 @@ struct Rewrite: ParsableCommand {
                 out.abort()
                 throw error
             }
-            for w in source.warnings { printError("  warning: \(w)") }
-            printError("pgreown: wrote \(output == "-" ? "stdout" : output): \(entries.count) entries, \(map.mapping.count) roles mapped, \(findings.count) findings.")
+            for w in source.warnings { printMessage("  warning: \(w)") }
+            printMessage("pgreown: wrote \(output == "-" ? "stdout" : output): \(entries.count) entries, \(map.mapping.count) roles mapped, \(findings.count) findings.")
             return Exit.ok
         }
     }
@@ -111,13 +111,13 @@ struct Rewrite: ParsableCommand {
     /// when the policy is not met.
     func reportBeforeWriting(_ report: OwnershipReport) throws {
         printError(roleMapText(report.audit.map).trimmingCharacters(in: "\n"))
-        for f in report.audit.findings { printError("  \(f)") }
+        for f in report.audit.findings { printMessage("  \(f)") }
         if let p = report.preflight {
-            printError("preflight on \(p.server): login \(p.login), missing roles: \(p.missingRoles.isEmpty ? "none" : p.missingRoles.joined(separator: ", "))")
+            printMessage("preflight on \(p.server): login \(p.login), missing roles: \(p.missingRoles.isEmpty ? "none" : p.missingRoles.joined(separator: ", "))")
         }
         if !report.policyProblems.isEmpty {
-            for p in report.policyProblems { printError("  problem: \(p)") }
-            printError("pgreown: nothing written: \(report.policyProblems.count) problem(s); first: \(report.policyProblems[0])")
+            for p in report.policyProblems { printMessage("  problem: \(p)") }
+            printMessage("pgreown: nothing written: \(report.policyProblems.count) problem(s); first: \(report.policyProblems[0])")
             throw ExitCode(Exit.problems)
         }
     }

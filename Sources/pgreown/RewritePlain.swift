@@ -61,8 +61,8 @@ enum RewritePlain {
             out.abort()
             throw error
         }
-        for w in source.warnings { printError("  warning: \(w)") }
-        printError("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script as pg_restore \(writer.emulatedVersion) prints it, \(report.audit.rewritten.count) entries, \(report.audit.map.mapping.count) roles mapped, \(report.audit.findings.count) findings.")
+        for w in source.warnings { printMessage("  warning: \(w)") }
+        printMessage("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script as pg_restore \(writer.emulatedVersion) prints it, \(report.audit.rewritten.count) entries, \(report.audit.map.mapping.count) roles mapped, \(report.audit.findings.count) findings.")
         return Exit.ok
     }
 
@@ -104,7 +104,7 @@ enum RewritePlain {
             out.abort()
             throw error
         }
-        printError("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script, \(writer.entryCount) entries (\(writer.rewrittenCount) changed), \(report.audit.map.mapping.count) roles mapped, \(report.audit.findings.count) findings.")
+        printMessage("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script, \(writer.entryCount) entries (\(writer.rewrittenCount) changed), \(report.audit.map.mapping.count) roles mapped, \(report.audit.findings.count) findings.")
         return Exit.ok
     }
 
@@ -134,21 +134,21 @@ enum RewritePlain {
             throw error
         }
         printError(roleMapText(growing.map).trimmingCharacters(in: "\n"))
-        for f in growing.findings { printError("  \(f)") }
+        for f in growing.findings { printMessage("  \(f)") }
         if !growing.late.isEmpty {
             let roles = growing.late.sorted { text($0.key) < text($1.key) }
                 .map { "\(text($0.key)) (\($0.value) earlier reference\($0.value == 1 ? "" : "s"))" }.joined(separator: ", ")
             if cmd.output == "-" {
                 try out.commit()
-                printError("pgreown: the script on stdout is INCOMPLETE: roles named before their first ALTER … OWNER TO were left unmapped there: \(roles); give the script as a file or add --map ROLE=\(cmd.roles.effectiveOwner ?? "OWNER").")
+                printMessage("pgreown: the script on stdout is INCOMPLETE: roles named before their first ALTER … OWNER TO were left unmapped there: \(roles); give the script as a file or add --map ROLE=\(cmd.roles.effectiveOwner ?? "OWNER").")
             } else {
                 out.abort()
-                printError("pgreown: nothing written: roles named before their first ALTER … OWNER TO would be left unmapped there: \(roles); give the script as a file or add --map ROLE=\(cmd.roles.effectiveOwner ?? "OWNER").")
+                printMessage("pgreown: nothing written: roles named before their first ALTER … OWNER TO would be left unmapped there: \(roles); give the script as a file or add --map ROLE=\(cmd.roles.effectiveOwner ?? "OWNER").")
             }
             return Exit.problems
         }
         try out.commit()
-        printError("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script (one pass), \(writer.entryCount) entries (\(writer.rewrittenCount) changed), \(growing.map.mapping.count) roles mapped, \(growing.findings.count) findings.")
+        printMessage("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script (one pass), \(writer.entryCount) entries (\(writer.rewrittenCount) changed), \(growing.map.mapping.count) roles mapped, \(growing.findings.count) findings.")
         return Exit.ok
     }
 }

@@ -60,7 +60,7 @@ struct Verify: ParsableCommand {
                 // Well-formed but refused (a psql meta-command pg_dump never writes): a finding.
                 guard e.kind == .forbidden else { throw e }
                 if !input.json { writeOut(verifyText(auditor, source, [e.description], ownership: nil)) }
-                printError("pgreown: \(e.description)")
+                printMessage("pgreown: \(e.description)")
                 return Exit.problems
             }
             logger.info("read \(throughput(auditor.totalBytes, since: started)); decoded \(auditor.dataBytes) bytes of data")
@@ -81,31 +81,31 @@ struct Verify: ParsableCommand {
                 writeOut(verifyText(auditor, source, problems, ownership: ownership?.text))
             }
             if problems.isEmpty {
-                printError("pgreown: \(source.name) is complete: \(auditor.entryCount) entries, \(auditor.tables.count) tables with data, \(auditor.largeObjects) large objects, \(auditor.totalBytes) bytes read.")
+                printMessage("pgreown: \(source.name) is complete: \(auditor.entryCount) entries, \(auditor.tables.count) tables with data, \(auditor.largeObjects) large objects, \(auditor.totalBytes) bytes read.")
                 return Exit.ok
             }
-            printError("pgreown: \(source.name): \(problems.count) problem(s); first: \(problems[0])")
+            printMessage("pgreown: \(source.name): \(problems.count) problem(s); first: \(problems[0])")
             return Exit.problems
         }
     }
 }
 
 func verifyText(_ a: CompletenessAuditor, _ source: DumpSource, _ problems: [String], ownership: String?) -> String {
-    var s = "dump: \(source.name)\nformat: \(source.format.rawValue)\n"
+    var s = "dump: \(oneLine(source.name))\nformat: \(source.format.rawValue)\n"
     s += "entries: \(a.entryCount)\n"
     for (desc, n) in a.entriesByType.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
-        s += "  \(pad(desc, 32)) \(n)\n"
+        s += "  \(pad(oneLine(desc), 32)) \(n)\n"
     }
     s += "tables with data: \(a.tables.count)\n"
     for t in a.tables {
-        let name = t.schema.isEmpty ? t.table : "\(t.schema).\(t.table)"
+        let name = oneLine(t.schema.isEmpty ? t.table : "\(t.schema).\(t.table)")
         s += "  \(pad(name, 40)) \(t.rows.map { "\($0) rows" } ?? "INSERT data") \(t.bytes) bytes\n"
     }
     s += "large objects: \(a.largeObjects) (\(a.largeObjectBytes) bytes)\n"
     s += "data bytes decoded: \(a.dataBytes)\n"
     s += "bytes read: \(a.totalBytes)\n"
     if let ownership { s += ownership }
-    s += problems.isEmpty ? "result: ok\n" : "result: \(problems.count) problem(s)\n" + problems.map { "  problem: \($0)\n" }.joined()
+    s += problems.isEmpty ? "result: ok\n" : "result: \(problems.count) problem(s)\n" + problems.map { "  problem: \(oneLine($0, limit: 2000))\n" }.joined()
     return s
 }
 
