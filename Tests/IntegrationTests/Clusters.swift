@@ -30,6 +30,12 @@ struct Cluster: Sendable {
     }
 
     /// psql of this major as the superuser, stopping at the first error.
+    /// A fast restart: every session is cut (scripts/pg-cluster restart).
+    func restart() throws {
+        let r = try run(Clusters.script, ["restart", data], timeout: 120)
+        guard r.status == 0 else { throw ClusterError("restart: \(r.stderr)") }
+    }
+
     func psql(_ args: [String], db: String = "postgres", timeout: Double = 60) throws -> RunResult {
         try run(tool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1"] + clientArgs(user: "postgres", db: db) + args,
                 env: Cluster.clientEnv, timeout: timeout)
@@ -88,6 +94,11 @@ actor Clusters {
     }
 
     static let script = Paths.root.appendingPathComponent("scripts/pg-cluster").path
+
+    /// A cluster of its own, for tests that restart or break the server (fault tests).
+    func privateCluster(_ major: Int) async throws -> Cluster {
+        try await Task.detached { try Clusters.start(major) }.value
+    }
 
     private static func start(_ major: Int) throws -> Cluster {
         Registry.shared.installExitHandler()

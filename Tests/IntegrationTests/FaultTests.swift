@@ -1,0 +1,77 @@
+import Foundation
+import Restore
+import Testing
+
+/// Issue 9, faults: each ends in a one-line error, a non-zero exit and no damage.
+@Suite struct FaultTests {
+    /// A tmpfs of `kilobytes` (root only: mount(2)); nil where mounting is not allowed.
+    static func tmpfs(kilobytes: Int, readOnly: Bool = false) -> String? {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pgreown-tmpfs-\(UUID().uuidString)").path
+        guard (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)) != nil,
+              let r = try? run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k\(readOnly ? ",ro" : "")", "tmpfs", dir]), r.status == 0
+        else { return nil }
+        return dir
+    }
+
+    static func unmount(_ dir: String) {
+        _ = try? run("/bin/umount", [dir])
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    static let canMount: Bool = {
+        guard let d = tmpfs(kilobytes: 16) else { return false }
+        unmount(d)
+        return true
+    }()
+
+    /// The output disk fills up during rewrite: exit 74, one line naming the output, and no
+    /// partial output (nor its temporary file) left behind.
+    @Test(.enabled(if: canMount, "needs mount(2) (root)"),
+          arguments: [["--format", "custom"], ["--format", "plain"]])
+    func diskFullDuringRewriteLeavesNothing(_ format: [String]) throws {
+        let dir = try #require(Self.tmpfs(kilobytes: 24))
+        defer { Self.unmount(dir) }
+        let out = dir + "/out"
+        let r = try run(Paths.binary, ["rewrite", Paths.fixture("pg15/app.custom.dump"), "--owner", "x", "-o", out] + format)
+        #expect(r.status == 74, "\(r.stderr)")
+        let last = lastLine(r.stderr)
+        #expect(last.contains(out) && last.contains("No space left on device"), "\(last)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    /// A directory that cannot be written (a read-only file system: root ignores modes): exit 73
+    /// before anything is read past the TOC.
+    @Test(.enabled(if: canMount, "needs mount(2) (root)"))
+    func unwritableOutputDirectoryIsRefused() throws {
+        let dir = try #require(Self.tmpfs(kilobytes: 16, readOnly: true))
+        defer { Self.unmount(dir) }
+        for format in ["custom", "plain"] {
+            let r = try run(Paths.binary, ["rewrite", Paths.fixture("pg15/app.custom.dump"), "--owner", "x", "--format", format, "-o", dir + "/out"])
+            #expect(r.status == 73, "\(format): \(r.stderr)")
+            #expect(lastLine(r.stderr).contains("Read-only file system"), "\(lastLine(r.stderr))")
+        }
+    }
+
+    /// The server restarts (every session cut) in the middle of the load: a one-line error, a
+    /// non-zero exit, the live database untouched, and no scratch database left once the server
+    /// is back.
+    @Test(.enabled(if: serverAvailable, "needs scripts/with-pg (PGREOWN_TEST_PG=1)"))
+    func serverRestartMidRestoreLeavesTheLiveDatabaseUntouched() async throws {
+        let c = try await Clusters.shared.privateCluster(15)
+        defer { _ = try? run(Clusters.script, ["stop", c.data], timeout: 120) }
+        let prep = try c.psql(["-c", "ALTER ROLE restorer CREATEDB CREATEROLE", "-c", "GRANT pg_signal_backend TO restorer",
+                               "-c", "GRANT dest_owner TO restorer"])
+        try #require(prep.status == 0, "\(prep.stderr)")
+        let tmp = try TempDir()
+        let dump = try RestoreSetup.bigDump(c, rows: 2_000_000, in: tmp)
+        let live = try RestoreSetup.liveDatabase(c)
+        let r = try RestoreSetup.restoreInterruptedMidCopy(c, dump: dump, live: live) { _, _ in try c.restart() }
+        try #require(r.seen, "the COPY was never seen running: \(r.stderr)")
+        #expect(r.status != 0)
+        let last = lastLine(r.stderr)
+        #expect(last.contains("restore failed") && last.contains(live), "\(r.stderr)")
+        #expect(RestoreSetup.sentinel(c, live) == "42")
+        #expect(try RestoreSetup.databases(c, like: live + "-").isEmpty, "scratch database left behind: \(r.stderr)")
+    }
+}
