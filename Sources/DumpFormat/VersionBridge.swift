@@ -51,6 +51,13 @@ public struct VersionBridge: Sendable {
         return 11
     }
 
+    /// Which pg_restore majors read an archive of version `v` as it is (from `asIs` on), and
+    /// which need `rewrite --target-version N` first (`needsBridge`, from the oldest target on).
+    public static func readers(of v: ArchiveVersion) -> (asIs: Int, needsBridge: ClosedRange<Int>?) {
+        let first = Swift.max(oldestReader(of: v), supportedTargets.lowerBound)
+        return (first, first > supportedTargets.lowerBound ? supportedTargets.lowerBound...(first - 1) : nil)
+    }
+
     /// The archive version written for the target: the input's when the target's pg_restore
     /// reads it, else the one pg_dump of the target writes (never a newer one than the input's).
     public func outputVersion(for input: ArchiveVersion) -> ArchiveVersion {
