@@ -13,7 +13,8 @@ struct Rewrite: ParsableCommand {
         FOR ROLE, policy role lists, user mappings, ALTER ROLE … IN DATABASE. Function bodies, \
         string literals, comments and table data never change.
 
-        custom output (the default): the input's archive version and header are kept; from a \
+        custom output (the default): the input's archive version and header are kept (unless \
+        --target-version); from a \
         custom archive the data blocks are copied byte for byte and only the TOC is rewritten; \
         directory and tar input is written as an uncompressed custom archive.
 
