@@ -13,6 +13,10 @@ struct Inspect: ParsableCommand {
         --list prints the entries exactly as `pg_restore -l` of the archive's version prints them, \
         so the output can be edited and used as a `pg_restore -L` list file.
 
+        The "pg_restore:" line says which pg_restore majors read the archive as it is (a \
+        pg_restore refuses archives newer than its own: 1.16 needs 17+, 1.15 16+, 1.14 12+) and \
+        which need `pgreown rewrite --target-version N` first (JSON: pgRestore).
+
         Examples:
           pgreown inspect nightly.dump
           pgreown inspect --list nightly.dump > nightly.list
