@@ -373,6 +373,20 @@ public struct VersionBridge: Sendable {
             let n = sql.entries.filter { $0.tableam != nil }.count
             changes.append(Change(entry: "every entry", change: "table access method field left out (\(n) entries had one)",
                                   reason: "archive \(version) has no tableam field; PostgreSQL \(targetMajor) has only heap"))
+            // pg_dump ≤ 11's ArchiveEntry pg_strdup'ed tag, owner, defn and dropStmt, so they were
+            // never NULL, and pg_restore 11 relies on it (it crashes on a NULL one); pg_dump 12's
+            // ArchiveOpts (f831d4accd) leaves them NULL.
+            var filled = 0
+            for i in sql.entries.indices {
+                let e = sql.entries[i]
+                if e.tag == nil || e.owner == nil || e.defn == nil || e.dropStmt == nil { filled += 1 }
+                sql.entries[i].tag = e.tag ?? []
+                sql.entries[i].owner = e.owner ?? []
+                sql.entries[i].defn = e.defn ?? []
+                sql.entries[i].dropStmt = e.dropStmt ?? []
+            }
+            changes.append(Change(entry: "every entry", change: "NULL tag, owner, definition and drop statement written as empty strings (\(filled) entries)",
+                                  reason: "pg_dump 11 never writes them NULL and pg_restore 11 fails on a NULL one"))
         }
         return ArchiveConversion(header: h, entries: sql.entries, data: data, changes: sql.changes + changes,
                                  rejections: sql.rejections)

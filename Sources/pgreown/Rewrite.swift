@@ -35,7 +35,8 @@ struct Rewrite: ParsableCommand {
         (BLOB METADATA groups, several BLOBS entries, LARGE OBJECTS a..b ACLs) turned into one \
         BLOB entry per large object with its comment and ACL entries and one BLOBS entry, as \
         pg_dump 16 writes them; TOC fields it lacks left out (relkind before 1.16, table access \
-        method before 1.14). For a server N (custom and plain output, and restore into it): \
+        method before 1.14; for 11, NULL tag/owner/definition/drop statement written as empty \
+        strings, as pg_dump 11 wrote them). For a server N (custom and plain output, and restore into it): \
         STATISTICS DATA entries (18) left out, privileges it lacks (MAINTAIN, 17) taken out of \
         GRANT/REVOKE and default privileges, a partitioned table's access method (17) left out, \
         session settings it does not know (SET transaction_timeout below 17) left out. Every \
