@@ -256,6 +256,27 @@ struct VersionBridgeTests {
         #expect(rw.stderr.contains("recompressed") == recompressed)
     }
 
+    /// `inspect` says which pg_restore majors read an archive as it is and which need
+    /// --target-version; a bridged archive is read by the target's.
+    @Test(arguments: [("pg17/app.custom.dump", 17, "11–16"), ("pg16/app.dir", 16, "11–15"), ("pg15/app.tar", 12, "11"),
+                      ("pg11/app.custom.dump", 11, "")])
+    func inspectSaysWhichPgRestoreReadsIt(_ name: String, _ from: Int, _ need: String) throws {
+        let r = try pgreown("inspect", Paths.fixture(name))
+        #expect(r.status == 0, "\(r.stderr)")
+        let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("pg_restore: ") }.map(String.init) ?? ""
+        #expect(line.hasPrefix("pg_restore: \(from) and later read it as it is"), "\(line)")
+        #expect(line.contains("; \(need) need") == !need.isEmpty, "\(line)")
+        let json = try pgreown("inspect", "--json", Paths.fixture(name))
+        #expect(json.stdout.contains("\"readsAsIsFrom\" : \(from)"))
+
+        let tmp = try TempDir()
+        let out = tmp.file("for14.dump")
+        let rw = try pgreown("rewrite", Paths.fixture(name), "--target-version", "14", "-o", out)
+        try #require(rw.status == 0, "\(rw.stderr)")
+        let after = try pgreown("inspect", out)
+        #expect(after.stdout.contains("pg_restore: \(from == 11 ? 11 : 12) and later read it as it is"), "\(after.stdout)")
+    }
+
     // MARK: - A PostgreSQL 17 server: MAINTAIN, large-object groups, a partitioned table's AM
 
     /// What pg_dump 17 writes of a 17 server that 15 lacks: MAINTAIN in grants and default
