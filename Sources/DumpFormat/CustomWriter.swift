@@ -21,7 +21,7 @@ public final class CustomArchiveWriter {
         self.header = header
         self.intSize = header.intSize
         self.offSize = header.offSize
-        var h = header.rawBytes
+        var h = header.rawBytes.isEmpty ? Self.encodeHeader(header) : header.rawBytes
         if h.count > 11 {
             h[10] = 1 // archCustom
             if uncompressedData {
@@ -33,6 +33,37 @@ public final class CustomArchiveWriter {
             }
         }
         headerBytes = h
+    }
+
+    /// WriteHead (pg_backup_archiver.c): the header from its fields, at `header.version` — for a
+    /// header the version bridge changed (version, compression).
+    static func encodeHeader(_ header: ArchiveHeader) -> [UInt8] {
+        var b = Array("PGDMP".utf8) + [header.version.major, header.version.minor, header.version.rev]
+        b += [UInt8(truncatingIfNeeded: header.intSize), UInt8(truncatingIfNeeded: header.offSize), 1]
+        let w = HeaderInts(intSize: header.intSize)
+        if header.version >= .v1_15 {
+            let alg: [CompressionAlgorithm: UInt8] = [.none: 0, .gzip: 1, .lz4: 2, .zstd: 3]
+            b.append(alg[header.compression] ?? 0)
+        } else {
+            w.int(Int64(header.compressionLevel ?? (header.compression == .none ? 0 : -1)), into: &b)
+        }
+        var created = header.createdAt
+        while created.count < 7 { created.append(0) }
+        for v in created.prefix(7) { w.int(Int64(v), into: &b) }
+        for s in [header.databaseName, header.serverVersion, header.pgDumpVersion] {
+            if let s { w.int(Int64(s.count), into: &b); b += s } else { w.int(-1, into: &b) }
+        }
+        return b
+    }
+
+    /// WriteInt for the header (before a writer exists).
+    private struct HeaderInts {
+        let intSize: Int
+        func int(_ v: Int64, into buf: inout [UInt8]) {
+            buf.append(v < 0 ? 1 : 0)
+            var m = v.magnitude
+            for _ in 0..<intSize { buf.append(UInt8(truncatingIfNeeded: m)); m >>= 8 }
+        }
     }
 
     // MARK: primitives (WriteInt/WriteStr/WriteOffset)
@@ -187,14 +218,23 @@ public final class CustomDataCopier {
         self.p = ArchivePrimitives(reader: reader, intSize: toc.header.intSize, offSize: toc.header.offSize)
     }
 
-    public func copy(to writer: CustomArchiveWriter, output: Output) throws {
+    /// Copy every data block. With a version-bridge `layout`, the chunk lists of items whose
+    /// compression the target cannot read are recompressed (every other chunk is still copied
+    /// byte for byte), and the blocks of `layout.mergedBlobs` become one BLK_BLOBS block.
+    public func copy(to writer: CustomArchiveWriter, output: Output, layout: VersionBridge.DataLayout = .copy) throws {
+        var recompress: (Decompressor, ZlibItemCompressor)?
+        if let from = layout.recompressFrom {
+            do { recompress = (try Decompressors.make(from), try ZlibItemCompressor()) } catch let e as DecompressionError {
+                throw reader.fail(.io, e.message)
+            }
+        }
+        var blobsOpen = false
         for entry in toc.entries where entry.hasData {
             let blockAt = reader.offset
             if try reader.isAtEnd() {
                 throw DumpError(.truncated, file: reader.name, offset: blockAt, entry: entry.label,
                                 "input ends before the data block of this entry")
             }
-            writer.markBlock(entry.dumpId)
             let type = try reader.readByte()
             let id = try p.readInt("block dumpId")
             guard (type == 1 || type == 3), id == Int64(entry.dumpId), (type == 3) == entry.isBlobs else {
@@ -205,31 +245,92 @@ public final class CustomDataCopier {
                 throw DumpError(.malformed, file: reader.name, offset: blockAt, entry: entry.label,
                                 "TOC records the data block at byte \(pos) but it starts at byte \(blockAt)")
             }
+            let merged = type == 3 && layout.mergedBlobs.contains(entry.dumpId)
+            if blobsOpen && !merged {
+                try endBlobsBlock(output, writer)
+                blobsOpen = false
+            }
             // Re-emit what was parsed, then copy chunk lists raw.
-            var head: [UInt8] = [type]
-            writer.int(id, into: &head)
-            try output.write(head)
+            if merged {
+                if !blobsOpen {
+                    let into = layout.mergedBlobsId ?? entry.dumpId
+                    writer.markBlock(into)
+                    var head: [UInt8] = [3]
+                    writer.int(Int64(into), into: &head)
+                    try output.write(head)
+                    blobsOpen = true
+                }
+            } else {
+                writer.markBlock(entry.dumpId)
+                var head: [UInt8] = [type]
+                writer.int(id, into: &head)
+                try output.write(head)
+            }
             do {
                 if type == 1 {
-                    try copyChunks(output, writer)
+                    try copyItem(output, writer, recompress)
                 } else {
                     while true {
                         let oid = try p.readInt("large object OID")
+                        if oid == 0 { break }
                         var b: [UInt8] = []
                         writer.int(oid, into: &b)
                         try output.write(b)
-                        if oid == 0 { break }
-                        try copyChunks(output, writer)
+                        try copyItem(output, writer, recompress)
                     }
+                    if !merged { try endBlobsBlock(output, writer) }
                 }
             } catch let e as DumpError {
                 throw e.inEntry(entry.label)
             }
         }
+        if blobsOpen { try endBlobsBlock(output, writer) }
         let end = reader.offset
         if !(try reader.isAtEnd()) {
             warnings.append(DumpError(.malformed, file: reader.name, offset: end, "trailing bytes after the last data block (not copied)"))
         }
+    }
+
+    /// The fake OID 0 that closes a BLK_BLOBS block.
+    private func endBlobsBlock(_ output: Output, _ writer: CustomArchiveWriter) throws {
+        var b: [UInt8] = []
+        writer.int(0, into: &b)
+        try output.write(b)
+    }
+
+    private func copyItem(_ output: Output, _ writer: CustomArchiveWriter, _ recompress: (Decompressor, ZlibItemCompressor)?) throws {
+        guard let (decompressor, compressor) = recompress else { return try copyChunks(output, writer) }
+        try decompressor.reset()
+        compressor.reset()
+        let itemAt = reader.offset
+        let emit: (UnsafeRawBufferPointer) throws -> Void = { piece in
+            var h: [UInt8] = []
+            writer.int(Int64(piece.count), into: &h)
+            try output.write(h)
+            try output.write(piece)
+        }
+        while true {
+            let at = reader.offset
+            let len = try p.readInt("chunk length")
+            if len == 0 { break }
+            guard len > 0 && len <= Int64(Int32.max) else { throw reader.fail(.malformed, at: at, "invalid chunk length \(len)") }
+            try reader.withBytes(count: Int(len), what: "data chunk") { piece in
+                do {
+                    try decompressor.feed(piece) { try compressor.feed($0, emit) }
+                } catch let e as DecompressionError {
+                    throw reader.fail(.malformed, at: at, e.message)
+                }
+            }
+        }
+        do {
+            try decompressor.finish()
+            try compressor.finish(emit)
+        } catch let e as DecompressionError {
+            throw reader.fail(.truncated, at: itemAt, e.message)
+        }
+        var end: [UInt8] = []
+        writer.int(0, into: &end)   // the chunk list's end
+        try output.write(end)
     }
 
     private func copyChunks(_ output: Output, _ writer: CustomArchiveWriter) throws {
@@ -246,13 +347,40 @@ public final class CustomDataCopier {
     }
 }
 
-/// Turns the decoded data of a directory or tar archive into custom-format blocks.
+/// Turns the decoded data of a directory or tar archive into custom-format blocks. With a
+/// version-bridge `layout`, the large objects of `layout.mergedBlobs` go into one BLK_BLOBS block.
 public final class BlockBuilder: DumpVisitor {
     let writer: CustomArchiveWriter
-    public init(_ writer: CustomArchiveWriter) { self.writer = writer }
-    public func beginData(_ entry: TOCEntry) throws { try writer.beginDataBlock(entry) }
+    let layout: VersionBridge.DataLayout
+    private var blobsOpen = false
+    public init(_ writer: CustomArchiveWriter, layout: VersionBridge.DataLayout = .copy) {
+        self.writer = writer
+        self.layout = layout
+    }
+    public func beginData(_ entry: TOCEntry) throws {
+        let merged = entry.isBlobs && layout.mergedBlobs.contains(entry.dumpId)
+        if blobsOpen && !merged {
+            try writer.endItem()
+            blobsOpen = false
+        }
+        if merged {
+            if blobsOpen { return }
+            blobsOpen = true
+            var e = entry
+            e.dumpId = layout.mergedBlobsId ?? entry.dumpId
+            try writer.beginDataBlock(e)
+        } else {
+            try writer.beginDataBlock(entry)
+        }
+    }
     public func data(_ bytes: UnsafeRawBufferPointer) throws { try writer.data(bytes) }
     public func beginLargeObject(oid: UInt32) throws { try writer.beginLargeObject(oid) }
     public func endLargeObject(oid: UInt32) throws { try writer.endItem() }
-    public func endData(_ entry: TOCEntry) throws { try writer.endItem() }
+    public func endData(_ entry: TOCEntry) throws {
+        if entry.isBlobs && layout.mergedBlobs.contains(entry.dumpId) { return }
+        try writer.endItem()
+    }
+    public func finish(totalBytes: Int64) throws {
+        if blobsOpen { try writer.endItem(); blobsOpen = false }
+    }
 }

@@ -320,3 +320,60 @@ public final class DecompressingSource: ByteSource {
         return n
     }
 }
+
+/// zlib (RFC 1950) compression of one data item, as pg_dump's custom format writes a gzip item
+/// (compress_io.c@15 WriteDataToArchiveZlib / EndCompressorZlib: deflateInit at the level, then
+/// Z_NO_FLUSH for the data and Z_FINISH at the end). Used where an older pg_restore cannot decode
+/// an item's lz4 or zstd (the version bridge). Output comes in pieces of at most 64 KiB, each a
+/// chunk of the custom format (pg_restore reads chunks of any size).
+public final class ZlibItemCompressor {
+    private var stream = z_stream()
+    private let out = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+
+    public init(level: Int32 = Z_DEFAULT_COMPRESSION) throws {
+        let rc = deflateInit_(&stream, level, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        if rc != Z_OK { out.deallocate(); throw DecompressionError("zlib compressor initialisation failed (\(rc))") }
+    }
+
+    deinit {
+        deflateEnd(&stream)
+        out.deallocate()
+    }
+
+    /// Start a new item.
+    public func reset() { deflateReset(&stream) }
+
+    public func feed(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let base = input.baseAddress, input.count > 0 else { return }
+        var consumed = 0
+        while consumed < input.count {
+            let chunk = min(input.count - consumed, Int(UInt32.max))
+            stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + consumed)
+            stream.avail_in = uInt(chunk)
+            repeat {
+                try step(Z_NO_FLUSH, sink)
+            } while stream.avail_in > 0
+            consumed += chunk
+        }
+    }
+
+    /// End the item's stream (a complete zlib stream even for an empty item).
+    public func finish(_ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        stream.next_in = nil
+        stream.avail_in = 0
+        while try step(Z_FINISH, sink) != Z_STREAM_END {}
+    }
+
+    @discardableResult
+    private func step(_ flush: Int32, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int32 {
+        stream.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_out = uInt(out.count)
+        let rc = deflate(&stream, flush)
+        guard rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR else {
+            throw DecompressionError("zlib compression failed (\(rc))")
+        }
+        let produced = out.count - Int(stream.avail_out)
+        if produced > 0 { try sink(UnsafeRawBufferPointer(rebasing: out[0..<produced])) }
+        return rc
+    }
+}

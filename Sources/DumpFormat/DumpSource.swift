@@ -204,12 +204,13 @@ extension DumpSource {
     }
 
     /// Custom input only: copy its data area verbatim into `writer`'s output (after `readTOC`).
-    public func copyCustomData(to writer: CustomArchiveWriter, output: Output) throws {
+    public func copyCustomData(to writer: CustomArchiveWriter, output: Output,
+                               layout: VersionBridge.DataLayout = .copy) throws {
         guard format == .custom, let reader, let toc else {
             throw DumpError(.internalError, file: name, "internal: copyCustomData needs a custom archive whose TOC was read")
         }
         let copier = CustomDataCopier(reader: reader, toc: toc)
-        try copier.copy(to: writer, output: output)
+        try copier.copy(to: writer, output: output, layout: layout)
         warnings += copier.warnings
     }
 }

@@ -364,7 +364,8 @@ public final class SQLEmitter: DumpVisitor {
         try sink.scriptText(head)
         // _doSetFixedOutputState.
         var set = "SET statement_timeout = 0;\nSET lock_timeout = 0;\nSET idle_in_transaction_session_timeout = 0;\n"
-        if version.setsTransactionTimeout && (options.targetServerMajor ?? 99) >= 17 {
+        if version.setsTransactionTimeout
+            && VersionBridge.serverKnows(setting: "transaction_timeout", major: options.targetServerMajor ?? 99) {
             set += "SET transaction_timeout = 0;\n"
         }
         var q = Array(set.utf8) + Array("SET client_encoding = '".utf8) + encoding + Array("';\n".utf8)

@@ -48,7 +48,7 @@ public final class PlainLoader: DumpVisitor {
                 throw DumpError(.malformed, file: "plain script", offset: item.offset, entry: e.label,
                                 "psql meta-command \(shown(item.bytes, limit: 60)) cannot be restored through a connection (pg_dump writes only \\restrict, \\unrestrict and, with --create, \\connect: dump without --create)")
             case .statement:
-                if serverMajor < 17 && PlainScriptWriter.setsTransactionTimeout(item) { continue }
+                if VersionBridge.setsUnknownSetting(item, serverMajor: serverMajor) { continue }
                 if let on = ConnectionSink.setsStandardStrings(item) { stdStrings = on }
                 sql += item.bytes
                 hasStatement = true

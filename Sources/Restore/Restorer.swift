@@ -343,6 +343,12 @@ public final class Restorer {
         var sinks = [sink]
         var auditors = [auditor]
         if var entries {
+            // The version bridge for the server's major (what it rejects from a newer dump).
+            let bridge = VersionBridge(targetMajor: conn.serverVersion / 10000)
+            let converted = try bridge.convertSQL(entries, standardConformingStrings: entries.standardConformingStrings)
+            entries = converted.entries
+            for c in converted.changes { log("version bridge to PostgreSQL \(bridge.targetMajor): \(c)") }
+            for r in converted.rejections { log("warning: PostgreSQL \(bridge.targetMajor) is known to reject \(r)") }
             if options.validateForeignKeysSeparately {
                 for i in entries.indices where entries[i].desc == "FK CONSTRAINT" {
                     if let d = entries[i].defn { entries[i].defn = BulkLoad.validateForeignKeySeparately(d) }

@@ -13,6 +13,10 @@ struct Inspect: ParsableCommand {
         --list prints the entries exactly as `pg_restore -l` of the archive's version prints them, \
         so the output can be edited and used as a `pg_restore -L` list file.
 
+        The "pg_restore:" line says which pg_restore majors read the archive as it is (a \
+        pg_restore refuses archives newer than its own: 1.16 needs 17+, 1.15 16+, 1.14 12+) and \
+        which need `pgreown rewrite --target-version N` first (JSON: pgRestore).
+
         Examples:
           pgreown inspect nightly.dump
           pgreown inspect --list nightly.dump > nightly.list
@@ -101,7 +105,10 @@ struct InventoryReport {
             if let v = h.pgDumpVersion { s += "pg_dump version: \(oneLine(DumpFormat.text(v)))\n" }
             if let v = h.serverVersion { s += "server version: \(oneLine(DumpFormat.text(v)))\n" }
             if let v = h.databaseName { s += "database: \(oneLine(DumpFormat.text(v)))\n" }
-            if source.format != .plain { s += "created: \(RestoreListing.createdAt(h))\n" }
+            if source.format != .plain {
+                s += "created: \(RestoreListing.createdAt(h))\n"
+                s += "pg_restore: \(readersText(h))\n"
+            }
         }
         s += "entries: \(entries.count)\n"
         for (desc, n) in countsByType { s += "  \(pad(oneLine(desc), 32)) \(n)\n" }
@@ -118,6 +125,24 @@ struct InventoryReport {
         return s
     }
 
+    /// Which pg_restore versions read the archive as it is, and which need --target-version.
+    func readersText(_ h: ArchiveHeader) -> String {
+        let r = VersionBridge.readers(of: h.version)
+        var s = "\(r.asIs) and later read it as it is"
+        if let older = r.needsBridge {
+            let range = older.count == 1 ? "\(older.lowerBound)" : "\(older.lowerBound)–\(older.upperBound)"
+            s += "; \(range) need\(older.count == 1 ? "s" : "") pgreown rewrite --target-version N (archive \(h.version) is newer than theirs)"
+        }
+        return s
+    }
+
+    struct JSONPgRestore: Encodable {
+        /// The oldest pg_restore major that reads the archive as it is.
+        var readsAsIsFrom: Int
+        /// The majors that need `pgreown rewrite --target-version N` first.
+        var needTargetVersion: [Int]
+    }
+
     struct JSONEntry: Encodable {
         var dumpId: Int, desc: String, schema: String?, tag: String?, owner: String?
         var section: String, hasData: Bool
@@ -125,6 +150,7 @@ struct InventoryReport {
     struct JSONReport: Encodable {
         var dump: String, format: String, archiveVersion: String?, compression: String, seekable: Bool
         var pgDumpVersion: String?, serverVersion: String?, database: String?
+        var pgRestore: JSONPgRestore?
         var entryCount: Int, entriesByType: [String: Int], owners: [String: Int]
         var rolesNamed: [String: [String: Int]]
         var entries: [JSONEntry]
@@ -140,6 +166,10 @@ struct InventoryReport {
             pgDumpVersion: header?.pgDumpVersion.map { DumpFormat.text($0) },
             serverVersion: header?.serverVersion.map { DumpFormat.text($0) },
             database: header?.databaseName.map { DumpFormat.text($0) },
+            pgRestore: source.format == .plain ? nil : header.map { h in
+                let r = VersionBridge.readers(of: h.version)
+                return JSONPgRestore(readsAsIsFrom: r.asIs, needTargetVersion: r.needsBridge.map(Array.init) ?? [])
+            },
             entryCount: entries.count,
             entriesByType: Dictionary(uniqueKeysWithValues: countsByType),
             owners: Dictionary(uniqueKeysWithValues: inv.ownersSorted.map { ($0.name, $0.count) }),

@@ -48,6 +48,11 @@ struct RestoreCommand: ParsableCommand {
         the live database never holds untransformed data. SIGTERM or SIGINT stops the restore \
         cleanly (the scratch database is dropped, the live one untouched; exit 143 or 130).
 
+        A server older than the pg_dump that wrote the dump gets the version bridge's conversions \
+        for its major (see rewrite --help): STATISTICS DATA left out below 18, MAINTAIN taken out \
+        of grants below 17, session settings it does not know left out; each is logged. The SQL \
+        is otherwise the source server's.
+
         Exit codes: 0 restored and swapped; 1 an SQL error or a failed check (nothing swapped); \
         65 the dump is malformed or incomplete (nothing swapped); 66 the dump cannot be opened; \
         69 the server is unavailable or the preflight refused (nothing created).

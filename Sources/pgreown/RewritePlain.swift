@@ -33,13 +33,14 @@ enum RewritePlain {
         """
 
     static func run(_ cmd: Rewrite, source: DumpSource) throws -> Int32 {
-        if let v = cmd.targetVersion, !(9...99).contains(v) {
-            throw ValidationError("--target-version takes a PostgreSQL major version such as 15, got \(v)")
-        }
-        guard cmd.roles.effectiveOwner != nil else { throw ValidationError("no owner role: give --owner ROLE or set DB_OWNER") }
+        _ = try cmd.versionBridge()
         if source.format == .plain {
+            guard cmd.roles.effectiveOwner != nil else {
+                throw ValidationError("no owner role: give --owner ROLE or set DB_OWNER (a plain script input is always rewritten)")
+            }
             return try plainToPlain(cmd, source: source)
         }
+        guard !cmd.rewritesRoles || cmd.roles.effectiveOwner != nil else { throw ValidationError(Rewrite.noOwner) }
         return try archiveToPlain(cmd, source: source)
     }
 
@@ -47,12 +48,27 @@ enum RewritePlain {
 
     static func archiveToPlain(_ cmd: Rewrite, source: DumpSource) throws -> Int32 {
         guard let toc = try source.readTOC() else { throw ValidationError("internal: no TOC for an archive") }
-        let report = try OwnershipReport.build(entries: toc.entries, plain: false,
-                                               standardConformingStrings: toc.standardConformingStrings,
-                                               roles: cmd.roles, target: cmd.target)
-        try cmd.reportBeforeWriting(report)
+        var entries = toc.entries
+        var mapped = 0
+        var findings = 0
+        if cmd.rewritesRoles {
+            let report = try OwnershipReport.build(entries: toc.entries, plain: false,
+                                                   standardConformingStrings: toc.standardConformingStrings,
+                                                   roles: cmd.roles, target: cmd.target)
+            try cmd.reportBeforeWriting(report)
+            entries = report.audit.rewritten
+            mapped = report.audit.map.mapping.count
+            findings = report.audit.findings.count
+        } else {
+            printError("roles: unchanged (no --owner, --map or $DB_OWNER)")
+        }
+        if let bridge = try cmd.versionBridge() {
+            let conv = try bridge.convertSQL(entries, standardConformingStrings: toc.standardConformingStrings)
+            try cmd.reportBridge(bridge, header: toc.header, changes: conv.changes, rejections: conv.rejections)
+            entries = conv.entries
+        }
         let out = try Output(path: cmd.output, sync: !cmd.noSync)
-        let writer = ScriptWriter(output: out, entries: report.audit.rewritten,
+        let writer = ScriptWriter(output: out, entries: entries,
                                   options: .init(targetServerMajor: cmd.targetVersion), inputName: source.name)
         do {
             try source.read(writer, data: true)
@@ -62,7 +78,7 @@ enum RewritePlain {
             throw error
         }
         for w in source.warnings { printMessage("  warning: \(w)") }
-        printMessage("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script as pg_restore \(writer.emulatedVersion) prints it, \(report.audit.rewritten.count) entries, \(report.audit.map.mapping.count) roles mapped, \(report.audit.findings.count) findings.")
+        printMessage("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script as pg_restore \(writer.emulatedVersion) prints it, \(entries.count) entries, \(mapped) roles mapped, \(findings) findings.")
         return Exit.ok
     }
 
@@ -93,7 +109,7 @@ enum RewritePlain {
         let input = try PlainInput.open(path: cmd.dump)
         let out = try Output(path: cmd.output, sync: !cmd.noSync)
         let writer = PlainScriptWriter(output: out, raw: input.recorder, reader: input.reader,
-                                       dropTransactionTimeout: (cmd.targetVersion ?? 99) < 17,
+                                       serverMajor: cmd.targetVersion,
                                        standardConformingStrings: scs) { e in
             try Rewriter.rewriteEntry(e, context, standardConformingStrings: scs, plain: true).entry
         }
@@ -118,7 +134,7 @@ enum RewritePlain {
         var scs = true
         let out = try Output(path: cmd.output, sync: !cmd.noSync)
         let writer = PlainScriptWriter(output: out, raw: nil, reader: nil,
-                                       dropTransactionTimeout: (cmd.targetVersion ?? 99) < 17,
+                                       serverMajor: cmd.targetVersion,
                                        standardConformingStrings: true) { e in
             if e.dumpId == 0, let d = e.defn, PlainEntryCollector.setsNonStandardStrings(d) { scs = false }
             let ctx = growing.observe(e, standardConformingStrings: scs)

@@ -122,7 +122,8 @@ public final class PlainScriptWriter: DumpVisitor {
     private let output: Output
     private let raw: RecordingSource?
     private let reader: ByteReader?
-    private let dropTimeout: Bool
+    /// The server the script is for: settings it does not know are left out (VersionBridge).
+    private let serverMajor: Int?
     private var stdStrings: Bool
     private let rewrite: (TOCEntry) throws -> TOCEntry
     /// Input offset up to which output has been produced (raw mode).
@@ -132,12 +133,12 @@ public final class PlainScriptWriter: DumpVisitor {
     public private(set) var entryCount = 0
     public private(set) var rewrittenCount = 0
 
-    public init(output: Output, raw: RecordingSource?, reader: ByteReader?, dropTransactionTimeout: Bool,
+    public init(output: Output, raw: RecordingSource?, reader: ByteReader?, serverMajor: Int?,
          standardConformingStrings: Bool, rewrite: @escaping (TOCEntry) throws -> TOCEntry) {
         self.output = output
         self.raw = raw
         self.reader = reader
-        self.dropTimeout = dropTransactionTimeout
+        self.serverMajor = serverMajor
         self.stdStrings = standardConformingStrings
         self.rewrite = rewrite
     }
@@ -161,7 +162,9 @@ public final class PlainScriptWriter: DumpVisitor {
         entryCount += 1
         if e.dumpId == 0, let d = e.defn, PlainEntryCollector.setsNonStandardStrings(d) { stdStrings = false }
         var new = try rewrite(e)
-        if dropTimeout, let d = new.defn { new.defn = try Self.dropTransactionTimeout(d, standardConformingStrings: stdStrings) }
+        if let major = serverMajor, let d = new.defn {
+            new.defn = try VersionBridge.dropUnknownSettings(d, serverMajor: major, standardConformingStrings: stdStrings)
+        }
         if new.defn != e.defn || new.owner != e.owner || new.tag != e.tag { rewrittenCount += 1 }
 
         if raw != nil {
@@ -333,38 +336,4 @@ public final class PlainScriptWriter: DumpVisitor {
         return p + sanitizeLine(new.tag ?? []) + newMiddle + sanitizeLine(new.owner ?? [0x2d]) + Array(tail)
     }
 
-    // MARK: --target-version below 17
-
-    /// Leave out `SET transaction_timeout …;` statements (and the rest of their line).
-    static func dropTransactionTimeout(_ sql: [UInt8], standardConformingStrings: Bool) throws -> [UInt8] {
-        guard sql.firstRange(of: Array("transaction_timeout".utf8)) != nil else { return sql }
-        let items = try SQLStatement.split(sql, standardConformingStrings: standardConformingStrings)
-        var out: [UInt8] = []
-        out.reserveCapacity(sql.count)
-        var dropped = false
-        for item in items {
-            if dropped {
-                dropped = false
-                if item.kind == .whitespace {
-                    if let nl = item.bytes.firstIndex(of: 0x0a) { out += item.bytes[(nl + 1)...] }
-                    continue
-                }
-            }
-            if item.kind == .statement && setsTransactionTimeout(item) {
-                dropped = true
-                continue
-            }
-            out += item.bytes
-        }
-        return out
-    }
-
-    /// `SET [SESSION|LOCAL] transaction_timeout …`.
-    public static func setsTransactionTimeout(_ s: SQLStatement) -> Bool {
-        let t = s.significantTokens
-        guard t.count >= 2, s.isKeyword(t[0], "set") else { return false }
-        var k = 1
-        if s.isKeyword(t[k], "session") || s.isKeyword(t[k], "local") { k += 1 }
-        return k < t.count && s.isKeyword(t[k], "transaction_timeout")
-    }
 }
