@@ -12,8 +12,8 @@ extension Restorer {
 
     func swap(_ admin: Connection) throws {
         if let signal = Interrupt.signal {
-            dropScratch(admin)
-            throw Failure(underlying: Interrupted(signal: signal), state: "stopped before the swap: the scratch database was dropped; \(options.database) is untouched")
+            let dropped = dropScratch(admin)
+            throw Failure(underlying: Interrupted(signal: signal), state: "stopped before the swap: \(dropped); \(options.database) is untouched")
         }
         let live = try admin.quoteIdentifier(options.database)
         let scratch = try admin.quoteIdentifier(options.scratchName)
@@ -24,8 +24,8 @@ extension Restorer {
             do {
                 try admin.query("ALTER DATABASE \(scratch) RENAME TO \(live)")
             } catch {
-                dropScratch(admin)
-                throw Failure(underlying: error, state: "the scratch database was dropped; \(options.database) did not exist and still does not")
+                let dropped = dropScratch(admin)
+                throw Failure(underlying: error, state: "\(dropped); \(options.database) did not exist and still does not")
             }
             report.swapped = true
             log("renamed \(options.scratchName) to \(options.database) (there was no live database)")
@@ -33,16 +33,16 @@ extension Restorer {
         }
         if try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.oldName]).count > 0 {
             do { try admin.query("DROP DATABASE \(old)") } catch {
-                dropScratch(admin)
-                throw Failure(underlying: error, state: "a leftover \(options.oldName) could not be dropped; the scratch database was dropped and \(options.database) is untouched")
+                let dropped = dropScratch(admin)
+                throw Failure(underlying: error, state: "a leftover \(options.oldName) could not be dropped; \(dropped); \(options.database) is untouched")
             }
         }
         do {
             try admin.query("ALTER DATABASE \(live) OWNER TO CURRENT_USER")
             try admin.query("ALTER DATABASE \(live) WITH ALLOW_CONNECTIONS false")
         } catch {
-            dropScratch(admin)
-            throw Failure(underlying: error, state: "could not take over \(options.database) for the swap; the scratch database was dropped and \(options.database) is untouched")
+            let dropped = dropScratch(admin)
+            throw Failure(underlying: error, state: "could not take over \(options.database) for the swap; \(dropped); \(options.database) is untouched")
         }
         var lastError: Error?
         for attempt in 1...max(1, options.swapTries) {
@@ -72,8 +72,8 @@ extension Restorer {
             if (try? admin.query("ALTER DATABASE \(live) OWNER TO \(try admin.quoteIdentifier(previousOwner))")) == nil {
                 state += "; it is now owned by the restoring login (it was owned by \(previousOwner))"
             }
-            dropScratch(admin)
-            throw Failure(underlying: lastError, state: state + "; the scratch database was dropped")
+            let dropped = dropScratch(admin)
+            throw Failure(underlying: lastError, state: state + "; " + dropped)
         }
         report.swapped = true
         log("swapped: \(options.database) → \(options.oldName), \(options.scratchName) → \(options.database)")

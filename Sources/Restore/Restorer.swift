@@ -171,8 +171,8 @@ public final class Restorer {
             if options.inPlace {
                 throw Failure(underlying: error, state: "the database \(options.database) holds a partial restore (--in-place): drop and recreate it before trying again")
             }
-            dropScratch(admin)
-            throw Failure(underlying: error, state: "the scratch database \(options.scratchName) was dropped; \(options.database) is untouched")
+            let dropped = dropScratch(admin)
+            throw Failure(underlying: error, state: "\(dropped); \(options.database) is untouched")
         }
         if options.inPlace { return }
         t = monotonic()
@@ -256,16 +256,45 @@ public final class Restorer {
         log("created \(options.scratchName) (owner \(options.owner)\(settings["ENCODING"].map { ", encoding \($0)" } ?? ""))")
     }
 
-    func dropScratch(_ admin: Connection) {
-        do {
-            let scratch = try admin.quoteIdentifier(options.scratchName)
-            try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-                            [options.scratchName])
-            try admin.query("DROP DATABASE IF EXISTS \(scratch)")
-            log("dropped \(options.scratchName)")
-        } catch {
-            log("warning: could not drop \(options.scratchName): \(error); drop it by hand: DROP DATABASE \(Identifier.quote(options.scratchName))")
+    /// Drop the scratch database after a failure; the phrase for the final message says what
+    /// happened. When the admin connection was lost (the server restarted), a new one is made,
+    /// tried for up to 30 s while the server comes back.
+    @discardableResult
+    func dropScratch(_ admin: Connection) -> String {
+        func drop(_ c: Connection) throws {
+            let scratch = try c.quoteIdentifier(options.scratchName)
+            try c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                        [options.scratchName])
+            try c.query("DROP DATABASE IF EXISTS \(scratch)")
         }
+        var failure: Error
+        do {
+            try drop(admin)
+            log("dropped \(options.scratchName)")
+            return "the scratch database \(options.scratchName) was dropped"
+        } catch {
+            failure = error
+        }
+        if !admin.isOK {
+            log("the admin connection was lost (\(failure)); connecting again to drop \(options.scratchName)")
+            let deadline = monotonic() + 30
+            while monotonic() < deadline {
+                do {
+                    let again = try Connection(conninfo: options.conninfo, database: options.maintenanceDatabase,
+                                               defaults: options.connectionDefaults)
+                    defer { again.close() }
+                    try drop(again)
+                    log("dropped \(options.scratchName)")
+                    return "the scratch database \(options.scratchName) was dropped"
+                } catch {
+                    failure = error
+                    usleep(500_000)
+                }
+            }
+        }
+        let byHand = "DROP DATABASE \(Identifier.quote(options.scratchName))"
+        log("warning: could not drop \(options.scratchName): \(failure); drop it by hand: \(byHand)")
+        return "the scratch database \(options.scratchName) could not be dropped (\(byHand) by hand)"
     }
 
     /// ENCODING (from the ENCODING entry) and the locale options of the DATABASE entry's

@@ -31,9 +31,11 @@ struct Cluster: Sendable {
 
     /// psql of this major as the superuser, stopping at the first error.
     /// A fast restart: every session is cut (scripts/pg-cluster restart).
+    /// posix_spawn and waitpid, not Foundation's Process: the restart ends the restore's client
+    /// process at the same moment, and Foundation was seen to miss one of the two exits.
     func restart() throws {
-        let r = try run(Clusters.script, ["restart", data], timeout: 120)
-        guard r.status == 0 else { throw ClusterError("restart: \(r.stderr)") }
+        let status = spawnAndWait(Clusters.script, ["restart", data])
+        guard status == 0 else { throw ClusterError("scripts/pg-cluster restart \(data) exited with status \(status)") }
     }
 
     func psql(_ args: [String], db: String = "postgres", timeout: Double = 60) throws -> RunResult {
@@ -159,12 +161,17 @@ private final class Registry: @unchecked Sendable {
         for d in dirs { spawnAndWait(Clusters.script, ["stop", d]) }
     }
 
-    private func spawnAndWait(_ path: String, _ args: [String]) {
-        let argv = ([path] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, path, nil, nil, argv, environ) == 0 else { return }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    }
+}
+
+/// Run a program and wait for it with posix_spawn and waitpid (no Foundation, no Dispatch: safe
+/// at exit); its exit status, or -1 when it could not be started.
+@discardableResult
+func spawnAndWait(_ path: String, _ args: [String]) -> Int32 {
+    let argv = ([path] + args).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, nil, nil, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
 }
