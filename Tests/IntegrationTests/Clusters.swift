@@ -98,16 +98,17 @@ actor Clusters {
     static let script = Paths.root.appendingPathComponent("scripts/pg-cluster").path
 
     /// A cluster of its own, for tests that restart or break the server (fault tests).
-    func privateCluster(_ major: Int) async throws -> Cluster {
-        try await Task.detached { try Clusters.start(major) }.value
+    /// `settings`: extra server settings (NAME=VALUE), after the defaults (so they win).
+    func privateCluster(_ major: Int, settings: [String] = []) async throws -> Cluster {
+        try await Task.detached { try Clusters.start(major, settings: settings) }.value
     }
 
-    private static func start(_ major: Int) throws -> Cluster {
+    private static func start(_ major: Int, settings: [String] = []) throws -> Cluster {
         Registry.shared.installExitHandler()
         // wal_level=logical: the fixtures have a publication, and CREATE PUBLICATION warns
         // ("wal_level is insufficient to publish logical changes") otherwise, which pg_restore
         // 14 prints on stderr.
-        let r = try run(script, ["start", String(major), "--watch", String(getpid()), "-c", "wal_level=logical"],
+        let r = try run(script, ["start", String(major), "--watch", String(getpid()), "-c", "wal_level=logical"] + settings.flatMap { ["-c", $0] },
                         env: Cluster.clientEnv, timeout: 600)
         guard r.status == 0 else {
             throw ClusterError("scripts/pg-cluster start \(major) failed (\(r.status)): \(r.stderr)")
