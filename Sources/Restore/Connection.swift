@@ -81,6 +81,9 @@ public final class Connection {
         }, box)
     }
 
+    /// Guards `closed` and the PGconn's lifetime against `cancel()` from another thread (a
+    /// signal handler, a failing parallel worker): PQgetCancel must never meet PQfinish.
+    private let lifetime = NSLock()
     private var closed = false
 
     deinit { close() }
@@ -88,6 +91,8 @@ public final class Connection {
     /// End the session now (the server process goes away; a database can then be dropped or
     /// renamed). The connection must not be used afterwards.
     public func close() {
+        lifetime.lock()
+        defer { lifetime.unlock() }
         guard !closed else { return }
         closed = true
         PQfinish(conn)
@@ -99,6 +104,8 @@ public final class Connection {
     /// Ask the server to cancel what this connection is running (safe from another thread:
     /// PQcancel), e.g. a long COPY when another connection of a parallel restore failed.
     public func cancel() {
+        lifetime.lock()
+        defer { lifetime.unlock() }
         guard !closed, let c = PQgetCancel(conn) else { return }
         defer { PQfreeCancel(c) }
         var buf = [CChar](repeating: 0, count: 256)

@@ -74,4 +74,48 @@ import Testing
         #expect(RestoreSetup.sentinel(c, live) == "42")
         #expect(try RestoreSetup.databases(c, like: live + "-").isEmpty, "scratch database left behind: \(r.stderr)")
     }
+
+    /// The admin connection cut in the middle of the swap (while it takes over the live database,
+    /// held up by another transaction's lock on its pg_database row): a one-line error, and the
+    /// live database as it was (owner, connections allowed, data), the scratch database dropped.
+    @Test(.enabled(if: serverAvailable, "needs scripts/with-pg (PGREOWN_TEST_PG=1)"))
+    func connectionCutMidSwapLeavesTheLiveDatabaseAsItWas() async throws {
+        let c = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(c)
+        let live = try RestoreSetup.liveDatabase(c)
+        defer { c.dropDatabase(live) }
+        let blocker = try c.connect()
+        try blocker.query("BEGIN")
+        try blocker.query("ALTER DATABASE \(try blocker.quoteIdentifier(live)) CONNECTION LIMIT 50")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Paths.binary)
+        p.arguments = ["restore", Paths.fixture("pg15/app.custom.dump"), "-d", live, "--owner", "dest_owner",
+                       "--target", c.conninfo(db: "postgres", user: "restorer")]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let admin = try c.connect()
+        var cut = false
+        let deadline = Date().addingTimeInterval(90)
+        while !cut && p.isRunning && Date() < deadline {
+            let rows = try admin.query("""
+                SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity
+                WHERE usename = 'restorer' AND query LIKE 'ALTER DATABASE%' AND wait_event_type = 'Lock'
+                """)
+            cut = rows.contains { $0[0] == "true" }
+            if !cut { usleep(20_000) }
+        }
+        try blocker.query("ROLLBACK")
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        try #require(cut, "the swap was never seen waiting: \(stderr)")
+        #expect(p.terminationStatus != 0)
+        let last = lastLine(stderr)
+        #expect(last.contains("restore failed") && last.contains("\(live) is untouched") && last.contains("was dropped"), "\(stderr)")
+        #expect(RestoreSetup.sentinel(c, live) == "42")
+        let row = try admin.query("SELECT pg_get_userbyid(datdba)::text, datallowconn::text FROM pg_database WHERE datname = $1", [live]).first
+        #expect(row?[0] == "dest_owner" && row?[1] == "true", "live database now: \(String(describing: row))")
+        #expect(try RestoreSetup.databases(c, like: live + "-").isEmpty, "scratch database left behind")
+    }
 }
