@@ -63,6 +63,8 @@ extension Restorer {
         }
         if let lastError {
             var state = "the swap failed; "
+            // A cut connection (the server restarted) must not leave the live database closed.
+            let admin = workingAdmin(admin) ?? admin
             do {
                 try admin.query("ALTER DATABASE \(live) WITH ALLOW_CONNECTIONS true")
                 state += "\(options.database) was reopened and is intact"

@@ -256,9 +256,24 @@ public final class Restorer {
         log("created \(options.scratchName) (owner \(options.owner)\(settings["ENCODING"].map { ", encoding \($0)" } ?? ""))")
     }
 
+    /// The admin connection when it still works; otherwise a new one, tried for up to 30 s while
+    /// the server comes back (a restart cuts every session); nil when none can be made.
+    func workingAdmin(_ admin: Connection) -> Connection? {
+        if admin.isOK { return admin }
+        log("the admin connection was lost; connecting again")
+        let deadline = monotonic() + 30
+        while true {
+            if let again = try? Connection(conninfo: options.conninfo, database: options.maintenanceDatabase,
+                                           defaults: options.connectionDefaults) {
+                return again
+            }
+            if monotonic() >= deadline { return nil }
+            usleep(500_000)
+        }
+    }
+
     /// Drop the scratch database after a failure; the phrase for the final message says what
-    /// happened. When the admin connection was lost (the server restarted), a new one is made,
-    /// tried for up to 30 s while the server comes back.
+    /// happened. A lost admin connection is replaced first (see `workingAdmin`).
     @discardableResult
     func dropScratch(_ admin: Connection) -> String {
         func drop(_ c: Connection) throws {
@@ -267,34 +282,24 @@ public final class Restorer {
                         [options.scratchName])
             try c.query("DROP DATABASE IF EXISTS \(scratch)")
         }
-        var failure: Error
+        var failure: Error?
         do {
             try drop(admin)
-            log("dropped \(options.scratchName)")
-            return "the scratch database \(options.scratchName) was dropped"
         } catch {
             failure = error
-        }
-        if !admin.isOK {
-            log("the admin connection was lost (\(failure)); connecting again to drop \(options.scratchName)")
-            let deadline = monotonic() + 30
-            while monotonic() < deadline {
-                do {
-                    let again = try Connection(conninfo: options.conninfo, database: options.maintenanceDatabase,
-                                               defaults: options.connectionDefaults)
-                    defer { again.close() }
-                    try drop(again)
-                    log("dropped \(options.scratchName)")
-                    return "the scratch database \(options.scratchName) was dropped"
-                } catch {
-                    failure = error
-                    usleep(500_000)
-                }
+            // The statement that failed may be what revealed the lost connection.
+            if !admin.isOK, let again = workingAdmin(admin) {
+                do { try drop(again); failure = nil } catch { failure = error }
+                again.close()
             }
         }
-        let byHand = "DROP DATABASE \(Identifier.quote(options.scratchName))"
-        log("warning: could not drop \(options.scratchName): \(failure); drop it by hand: \(byHand)")
-        return "the scratch database \(options.scratchName) could not be dropped (\(byHand) by hand)"
+        if let failure {
+            let byHand = "DROP DATABASE \(Identifier.quote(options.scratchName))"
+            log("warning: could not drop \(options.scratchName): \(failure); drop it by hand: \(byHand)")
+            return "the scratch database \(options.scratchName) could not be dropped (\(byHand) by hand)"
+        }
+        log("dropped \(options.scratchName)")
+        return "the scratch database \(options.scratchName) was dropped"
     }
 
     /// ENCODING (from the ENCODING entry) and the locale options of the DATABASE entry's
