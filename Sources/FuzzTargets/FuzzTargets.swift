@@ -12,7 +12,7 @@ public enum FuzzTargets {
     public struct Target: Sendable {
         public let name: String
         public let summary: String
-        /// Fixture paths (relative to Tests/Fixtures) that seed its corpus; `*` globbing by prefix.
+        /// Fixture paths (relative to Tests/Fixtures) that seed its corpus: every file whose path starts with one (`.list` files aside).
         public let seeds: [String]
         public let run: @Sendable ([UInt8]) -> Void
     }
