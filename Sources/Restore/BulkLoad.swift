@@ -1,7 +1,56 @@
+import Foundation
 import DumpFormat
 
 /// Restore-side rewrites that make a load cheaper and leave the same end state.
 public enum BulkLoad {
+    /// The levers `restore --bulk-load` chooses from; none needs a superuser.
+    public enum Lever: String, CaseIterable, Sendable {
+        /// `synchronous_commit = off` per load session: no WAL flush per statement (the swap's own
+        /// commit makes everything before it durable).
+        case syncCommit = "sync-commit"
+        /// `maintenance_work_mem` raised to 256MB per load session (never lowered): index builds
+        /// sort in memory.
+        case maintenanceMem = "maintenance-mem"
+        /// Each table's COPY in one transaction after a TRUNCATE, `WITH (FREEZE)`.
+        case copyFreeze = "copy-freeze"
+        /// Foreign keys added `NOT VALID`, then validated (`validateForeignKeySeparately`).
+        case fkNotValid = "fk-not-valid"
+
+        /// `all`, `none`, or a comma-separated list of lever names.
+        public static func parse(_ text: String) throws -> Set<Lever> {
+            let words = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            if words == ["all"] { return Set(allCases) }
+            if words == ["none"] { return [] }
+            var out = Set<Lever>()
+            for w in words {
+                guard let lever = Lever(rawValue: w) else {
+                    throw ParseError(word: w)
+                }
+                out.insert(lever)
+            }
+            return out
+        }
+
+        public struct ParseError: Error, CustomStringConvertible {
+            public var word: String
+            public var description: String {
+                "unknown lever '\(word)': say all, none, or a comma-separated list of \(Lever.allCases.map(\.rawValue).joined(separator: ", "))"
+            }
+        }
+    }
+
+    /// What each load session runs first for these levers.
+    public static func sessionSettings(_ levers: Set<Lever>) -> [String] {
+        var out: [String] = []
+        if levers.contains(.syncCommit) { out.append("SET synchronous_commit = off") }
+        if levers.contains(.maintenanceMem) {
+            // Raise only: a server that gives more keeps it.
+            out.append("SELECT set_config('maintenance_work_mem', '256MB', false) "
+                       + "WHERE pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes('256MB')")
+        }
+        return out
+    }
+
     /// A foreign key added as `NOT VALID`, then validated by `VALIDATE CONSTRAINT`.
     ///
     /// `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY` checks every row under a SHARE ROW EXCLUSIVE

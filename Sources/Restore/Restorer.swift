@@ -50,11 +50,6 @@ public final class Restorer {
         /// Foreign keys added NOT VALID and then validated (`BulkLoad.validateForeignKeySeparately`).
         public var validateForeignKeysSeparately = false
 
-        /// The bulk-load settings `pgreown restore` uses unless told not to: none needs a superuser.
-        /// synchronous_commit = off spares a WAL flush per statement (the swap's own commit makes
-        /// everything before it durable); a larger maintenance_work_mem speeds index builds.
-        public static let bulkLoadSettings = ["SET synchronous_commit = off", "SET maintenance_work_mem = '256MB'"]
-
         public init(conninfo: String, database: String, owner: String) {
             self.conninfo = conninfo; self.database = database; self.owner = owner
         }

@@ -97,8 +97,12 @@ struct RestoreCommand: ParsableCommand {
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Restore only this section: pre-data, data or post-data (repeatable).", valueName: "SECTION"))
     var section: [String] = []
 
-    @Flag(name: .customLong("no-bulk-load-settings"),
-          help: "Load without pgreown's bulk-load settings: synchronous_commit = off and maintenance_work_mem = 256MB per load session, each table's COPY in one transaction with a TRUNCATE (no WAL under wal_level = minimal), foreign keys added NOT VALID and then validated (validations run side by side). The end state is the same.")
+    @Option(name: .customLong("bulk-load"),
+            help: ArgumentHelp("Which bulk-load levers to use: all (the default), none, or a comma-separated list of sync-commit (synchronous_commit = off per load session), maintenance-mem (maintenance_work_mem raised to 256MB per load session, never lowered), copy-freeze (each table's COPY in one transaction after a TRUNCATE, WITH (FREEZE): no WAL under wal_level = minimal, no hint-bit writes later) and fk-not-valid (foreign keys added NOT VALID, then validated: validations run side by side). None needs a superuser; the end state is the same.",
+                               valueName: "LEVERS"))
+    var bulkLoad = "all"
+
+    @Flag(name: .customLong("no-bulk-load-settings"), help: "The same as --bulk-load none.")
     var noBulkLoadSettings = false
 
     @Flag(name: .customLong("no-comments"), help: "Do not restore COMMENT entries.")
@@ -192,11 +196,15 @@ struct RestoreCommand: ParsableCommand {
         if !spareSessionsOf.isEmpty { options.spareSessionsOf = spareSessionsOf }
         options.swapTries = swapTries
         options.jobs = jobs
-        if !noBulkLoadSettings {
-            options.sessionSettings = Restorer.Options.bulkLoadSettings
-            options.truncateBeforeCopy = true
-            options.validateForeignKeysSeparately = true
+        let levers: Set<BulkLoad.Lever>
+        do {
+            levers = noBulkLoadSettings ? [] : try BulkLoad.Lever.parse(bulkLoad)
+        } catch {
+            throw ValidationError("--bulk-load: \(error)")
         }
+        options.sessionSettings = BulkLoad.sessionSettings(levers)
+        options.truncateBeforeCopy = levers.contains(.copyFreeze)
+        options.validateForeignKeysSeparately = levers.contains(.fkNotValid)
         options.swapRetrySeconds = swapRetryDelay
 
         let admin: Connection

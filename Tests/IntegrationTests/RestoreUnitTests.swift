@@ -45,6 +45,31 @@ import Testing
         #expect(o.map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("SET ROLE dest;") == true)
     }
 
+    @Test func bulkLoadLeversAreParsed() throws {
+        #expect(try BulkLoad.Lever.parse("all") == Set(BulkLoad.Lever.allCases))
+        #expect(try BulkLoad.Lever.parse("none").isEmpty)
+        #expect(try BulkLoad.Lever.parse("sync-commit, copy-freeze") == [.syncCommit, .copyFreeze])
+        #expect(throws: BulkLoad.Lever.ParseError.self) { try BulkLoad.Lever.parse("sync-commit,fast") }
+        #expect(throws: BulkLoad.Lever.ParseError.self) { try BulkLoad.Lever.parse("all,none") }
+        #expect(BulkLoad.sessionSettings([]).isEmpty)
+        #expect(BulkLoad.sessionSettings([.copyFreeze, .fkNotValid]).isEmpty)
+        #expect(BulkLoad.sessionSettings([.syncCommit]) == ["SET synchronous_commit = off"])
+    }
+
+    /// maintenance-mem raises maintenance_work_mem to 256MB and never lowers what the server gives.
+    @Test func maintenanceMemoryIsRaisedNeverLowered() async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        let settings = BulkLoad.sessionSettings([.maintenanceMem])
+        #expect(settings.count == 1)
+        for (given, expected) in [("64MB", "256MB"), ("1GB", "1GB"), ("256MB", "256MB")] {
+            let c = try cluster.connect(db: "postgres")
+            defer { c.close() }
+            try c.query("SET maintenance_work_mem = '\(given)'")
+            for s in settings { try c.query(s) }
+            #expect(try c.query("SHOW maintenance_work_mem").first?[0] == expected, "from \(given)")
+        }
+    }
+
     @Test func foreignKeysAreValidatedSeparately() {
         func t(_ s: String) -> String { String(decoding: BulkLoad.validateForeignKeySeparately(Array(s.utf8)), as: UTF8.self) }
         #expect(t("ALTER TABLE ONLY app.order_items\n    ADD CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id) REFERENCES app.orders(id) ON DELETE CASCADE;\n")
