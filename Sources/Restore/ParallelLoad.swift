@@ -71,7 +71,7 @@ final class ParallelLoad: @unchecked Sendable {
         return out
     }
 
-    func run(auditor: CompletenessAuditor, ticker: DumpVisitor) throws {
+    func run(auditor: CompletenessAuditor, ticker: DumpVisitor, readAhead: ReadAhead) throws {
         let header = try source.readTOC()?.header
         let emitter = main.emitter
         emitter.deferEntry = { [scheduler] i in scheduler.isDeferred(i) }
@@ -117,7 +117,7 @@ final class ParallelLoad: @unchecked Sendable {
                 try emitter.finish(totalBytes: 0)
             } else {
                 try startWorkers(jobs - 1)
-                try source.read(TeeVisitor([auditor, emitter, ticker]), data: true)
+                try readAhead.run(source, into: TeeVisitor([auditor, emitter, ticker]), poll: Interrupt.check)
             }
         } catch {
             scheduler.fail(error)

@@ -355,6 +355,9 @@ public final class Restorer {
         defer { conn.close() }
         login = try conn.query("SELECT current_user::text").first?[0] ?? "?"
         let auditor = CompletenessAuditor(fileName: source.name, keepEntries: false)
+        // The input is read and decompressed on a thread of its own (the on-demand reads of a
+        // parallel restore from a file excepted: each connection reads its own).
+        let readAhead = ReadAhead()
         let started = monotonic()
         var last = started
         let tick = { [weak self, unowned sink] in
@@ -362,7 +365,7 @@ public final class Restorer {
             let now = monotonic()
             guard now - last >= 0.25 else { return }
             last = now
-            let input = source.progress
+            let input = readAhead.inputProgress
             onProgress(Progress(entries: sink.entriesRun, currentEntry: sink.current?.label ?? "", dataBytes: auditor.dataBytes,
                                 rows: sink.copiedRows.values.reduce(0, +), inputBytes: input?.read, inputSize: input?.size,
                                 seconds: now - started))
@@ -389,11 +392,11 @@ public final class Restorer {
             if options.jobs > 1 {
                 let parallel = try ParallelLoad(restorer: self, source: source, entries: entries, main: (conn, sink, emitter),
                                                 created: created, jobs: options.jobs)
-                try parallel.run(auditor: auditor, ticker: ticker)
+                try parallel.run(auditor: auditor, ticker: ticker, readAhead: readAhead)
                 sinks += parallel.workerSinks
                 auditors += parallel.workerAuditors
             } else {
-                try source.read(TeeVisitor([auditor, emitter, ticker]), data: true)
+                try readAhead.run(source, into: TeeVisitor([auditor, emitter, ticker]), poll: Interrupt.check)
             }
             let plan = emitter.plan
             restoredData = Set(plan.entries.indices.filter { plan.expectsData($0) }.map { plan.entries[$0].dumpId })
@@ -401,7 +404,7 @@ public final class Restorer {
         } else if let plainRewrite {
             let loader = PlainLoader(sink: sink, serverMajor: conn.serverVersion / 10000, selection: options.selection,
                                      rewrite: plainRewrite)
-            try source.read(TeeVisitor([auditor, loader, ticker]), data: true)
+            try readAhead.run(source, into: TeeVisitor([auditor, loader, ticker]), poll: Interrupt.check)
             restoredData = loader.restoredData
         }
         report.entriesRun = sinks.map(\.entriesRun).reduce(0, +)
