@@ -132,10 +132,10 @@ struct OneLineLogHandler: LogHandler {
         get { inner[metadataKey: key] }
         set { inner[metadataKey: key] = newValue }
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        inner.log(level: level, message: "\(oneLine(message.description, limit: 16_000))", metadata: metadata, source: source,
-                  file: file, function: function, line: line)
+    func log(event: LogEvent) {
+        var event = event
+        event.message = "\(oneLine(event.message.description, limit: 16_000))"
+        inner.log(event: event)
     }
 }
 
