@@ -30,7 +30,7 @@ public final class ReadAhead: @unchecked Sendable {
     private var cancelled = false
     private var readerDone = false
     private var lastProgress: (read: Int64, size: Int64?)?
-    public let maxBytes: Int
+    private let maxBytes: Int
     /// Data events are merged up to this size (fewer hand-overs, fewer COPY messages).
     private let mergeBytes: Int
 

@@ -43,12 +43,9 @@ public final class Restorer {
         public var transforms: [String] = []
         /// Connections loading at once (`--jobs`).
         public var jobs = 1
-        /// Settings each load session runs first (e.g. `SET maintenance_work_mem = '512MB'`).
-        public var sessionSettings: [String] = []
-        /// Each table's COPY in a transaction that first truncates it (no WAL under wal_level=minimal).
-        public var truncateBeforeCopy = false
-        /// Foreign keys added NOT VALID and then validated (`BulkLoad.validateForeignKeySeparately`).
-        public var validateForeignKeysSeparately = false
+        /// The bulk-load levers (`--bulk-load`): session settings, TRUNCATE + COPY FREEZE, and
+        /// foreign keys added NOT VALID and then validated (`BulkLoad`).
+        public var bulkLoad: Set<BulkLoad.Lever> = []
 
         public init(conninfo: String, database: String, owner: String) {
             self.conninfo = conninfo; self.database = database; self.owner = owner
@@ -269,7 +266,6 @@ public final class Restorer {
 
     /// Drop the scratch database after a failure; the phrase for the final message says what
     /// happened. A lost admin connection is replaced first (see `workingAdmin`).
-    @discardableResult
     func dropScratch(_ admin: Connection) -> String {
         func drop(_ c: Connection) throws {
             let scratch = try c.quoteIdentifier(options.scratchName)
@@ -339,13 +335,13 @@ public final class Restorer {
         Interrupt.register(conn)
         conn.onNotice { [log] m in log("server: \(m)") }
         if options.disableTriggers { try conn.query("SET session_replication_role = replica") }
-        for setting in options.sessionSettings { try conn.query(setting) }
+        for setting in BulkLoad.sessionSettings(options.bulkLoad) { try conn.query(setting) }
         let sink = ConnectionSink(connection: conn, owner: options.owner, ignoredStates: options.ignoredStates) { e in
             Self.runsAsLogin(e, createdIds: created)
         }
         // In place, the tables are the dump's own too (the database had no relations), but keep
         // to plain COPY there: nothing is gained where the database is not new.
-        sink.truncateBeforeCopy = options.truncateBeforeCopy && !options.inPlace
+        sink.truncateBeforeCopy = options.bulkLoad.contains(.copyFreeze) && !options.inPlace
         return (conn, sink)
     }
 
@@ -381,7 +377,7 @@ public final class Restorer {
             entries = converted.entries
             for c in converted.changes { log("version bridge to PostgreSQL \(bridge.targetMajor): \(c)") }
             for r in converted.rejections { log("warning: PostgreSQL \(bridge.targetMajor) is known to reject \(r)") }
-            if options.validateForeignKeysSeparately {
+            if options.bulkLoad.contains(.fkNotValid) {
                 for i in entries.indices where entries[i].desc == "FK CONSTRAINT" {
                     if let d = entries[i].defn { entries[i].defn = BulkLoad.validateForeignKeySeparately(d) }
                 }

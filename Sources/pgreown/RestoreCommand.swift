@@ -196,15 +196,11 @@ struct RestoreCommand: ParsableCommand {
         if !spareSessionsOf.isEmpty { options.spareSessionsOf = spareSessionsOf }
         options.swapTries = swapTries
         options.jobs = jobs
-        let levers: Set<BulkLoad.Lever>
         do {
-            levers = noBulkLoadSettings ? [] : try BulkLoad.Lever.parse(bulkLoad)
+            options.bulkLoad = noBulkLoadSettings ? [] : try BulkLoad.Lever.parse(bulkLoad)
         } catch {
             throw ValidationError("--bulk-load: \(error)")
         }
-        options.sessionSettings = BulkLoad.sessionSettings(levers)
-        options.truncateBeforeCopy = levers.contains(.copyFreeze)
-        options.validateForeignKeysSeparately = levers.contains(.fkNotValid)
         options.swapRetrySeconds = swapRetryDelay
 
         let admin: Connection
