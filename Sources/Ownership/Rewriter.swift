@@ -67,6 +67,16 @@ public enum Rewriter {
         public var bytes: [UInt8]?
         public var findings: [RewriteFinding]
         public var statementClass: StatementClass
+        /// A grantor block whose grantor the target lacks (`--missing-roles drop`): every
+        /// statement up to its RESET is left out too.
+        public var dropsBlock = false
+
+        public init(bytes: [UInt8]?, findings: [RewriteFinding], statementClass: StatementClass, dropsBlock: Bool = false) {
+            self.bytes = bytes
+            self.findings = findings
+            self.statementClass = statementClass
+            self.dropsBlock = dropsBlock
+        }
     }
 
     /// Rewrite one statement. `owner` is the entry's (already mapped) owner, used to recognise
@@ -133,6 +143,12 @@ public enum Rewriter {
             // objects), the GRANTs inside are the owner's own and need no switch; otherwise
             // switch with SET ROLE, which a non-superuser member of the grantor may do.
             let target = ctx.map.map(r.name)
+            if ctx.missingPolicy == .drop && ctx.missingRoles.contains(target) && !ctx.map.isMapped(r.name) && target != mappedEntryOwner {
+                // A grantor the target lacks: its grants cannot be made as it, and made as
+                // anyone else they would name another grantor. The block is left out whole
+                // (rewriteSQL drops the statements up to its RESET).
+                return StatementResult(bytes: nil, findings: [], statementClass: cls, dropsBlock: true)
+            }
             if ctx.map.isMapped(r.name) || target == mappedEntryOwner {
                 findings.append(RewriteFinding(kind: .grantorBlock, entry: entry,
                                                detail: "grantor \(shown(r.name)) maps to \(shown(target)): SET SESSION AUTHORIZATION removed"))
@@ -180,12 +196,28 @@ public enum Rewriter {
         var findings: [RewriteFinding] = []
         var skipWhitespace = false
         var openBlock: Bool? = nil   // nil: none; true: SET ROLE block open; false: removed block open
+        var droppedGrantor: [UInt8]? = nil   // a left-out block's grantor, until its RESET
         for item in items {
             if item.kind == .whitespace && skipWhitespace { skipWhitespace = false; continue }
             skipWhitespace = false
+            if let grantor = droppedGrantor {
+                skipWhitespace = true
+                guard item.kind == .statement else { continue }
+                let cls = RoleReferences.analyze(item.bytes, item.tokens, standardConformingStrings: item.standardConformingStrings).statementClass
+                if cls == .resetSessionAuthorization { droppedGrantor = nil; continue }
+                findings.append(RewriteFinding(kind: .droppedGrant, entry: entry,
+                                               detail: "left out (grantor \(shown(grantor)) missing): \(shown(item.bytes, limit: 160))"))
+                continue
+            }
             let r = rewriteStatement(item, ctx, entry: entry, mappedEntryOwner: mappedEntryOwner,
                                      reportUnclassified: reportUnclassified)
             findings += r.findings
+            if r.dropsBlock, let grantor = RoleReferences.analyze(item.bytes, item.tokens,
+                                                                  standardConformingStrings: item.standardConformingStrings).references.first?.name {
+                droppedGrantor = grantor
+                skipWhitespace = true
+                continue
+            }
             if dropOwnerChanges && r.statementClass == .alterOwner {
                 // A superuser must own it: no owner change at all (see rewriteEntry).
                 skipWhitespace = true

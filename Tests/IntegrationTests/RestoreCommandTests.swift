@@ -274,6 +274,35 @@ struct RestoreCommandTests {
         #expect(RestoreSetup.sentinel(cluster, live) == "42")
     }
 
+    /// `--missing-roles drop` on a server without the third-party grantor grantor_role: the grants
+    /// to it and its grantor block (the grants it made) are left out and reported, everything else
+    /// is restored; custom and plain. (A private cluster: the shared one has grantor_role.)
+    @Test
+    func dropLeavesOutAMissingGrantorsBlock() async throws {
+        let c = try await Clusters.shared.privateCluster(15)
+        defer { _ = try? run(Clusters.script, ["stop", c.data], timeout: 120) }
+        let prep = try c.psql(["-c", "ALTER ROLE restorer CREATEDB CREATEROLE", "-c", "GRANT dest_owner TO restorer",
+                               "-c", "DROP ROLE grantor_role"])
+        try #require(prep.status == 0, "\(prep.stderr)")
+        for fixture in ["pg15/app.custom.dump", "pg15/app.plain.sql"] {
+            let live = try RestoreSetup.liveDatabase(c)
+            let r = try run(Paths.binary, ["restore", Paths.fixture(fixture), "-d", live, "--owner", "dest_owner",
+                                           "--missing-roles", "drop", "--target", c.conninfo(db: "postgres", user: "restorer")],
+                            timeout: 120)
+            #expect(r.status == 0, "\(fixture): \(r.stderr)")
+            #expect(r.stderr.contains("left out (grantor grantor_role missing): GRANT SELECT ON TABLE app.customers TO auditor"), "\(fixture): \(r.stderr)")
+            #expect(r.stderr.contains("left out (missing role grantor_role): GRANT SELECT ON TABLE app.customers TO grantor_role"), "\(fixture): \(r.stderr)")
+            let acl = try c.connect(db: live).query("SELECT relacl::text FROM pg_class WHERE oid = 'app.customers'::regclass").first?[0] ?? nil
+            // Data Team maps to dest_owner (it owns objects), whose own grant the ACL folds in.
+            #expect(acl.map { !$0.contains("auditor") && !$0.contains("grantor_role") && $0.contains("dest_owner=") } == true,
+                    "\(fixture): \(acl ?? "nil")")
+            let cols = try c.connect(db: live).query("SELECT count(*)::text FROM information_schema.column_privileges WHERE table_schema = 'app' AND table_name = 'customers' AND grantee = 'reporting'").first?[0] ?? nil
+            #expect(cols == "3", "\(fixture): column grants to reporting")
+            #expect(RestoreSetup.sentinel(c, live) == nil, "\(fixture): the live database was not replaced")
+            c.dropDatabase(live)
+        }
+    }
+
     /// A dump cut inside a table's data, and one with a corrupt compressed stream, from a file and
     /// through stdin: exit 65, the live database untouched, no scratch database left.
     @Test(arguments: ["truncated", "corrupt"], [false, true])

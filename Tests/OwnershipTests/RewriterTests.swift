@@ -200,6 +200,37 @@ func rewrite(_ sql: String, _ map: RoleMap = sampleMap(), owner: String? = "dest
         #expect(r == "")
     }
 
+    @Test func aMissingGrantorsBlockIsLeftOutWhole() throws {
+        let sql = """
+            GRANT SELECT ON TABLE app.t TO ghost WITH GRANT OPTION;
+            SET SESSION AUTHORIZATION ghost;
+            GRANT SELECT ON TABLE app.t TO auditor;
+            GRANT SELECT(name) ON TABLE app.t TO reporting;
+            RESET SESSION AUTHORIZATION;
+            GRANT SELECT ON TABLE app.t TO reporting;
+
+            """
+        let (out, findings) = try rewrite(sql, missing: ["ghost"], policy: .drop)
+        #expect(out == "GRANT SELECT ON TABLE app.t TO reporting;\n")
+        #expect(findings.map(\.kind) == [.droppedGrant, .droppedGrant, .droppedGrant])
+        #expect(findings.filter { $0.detail.contains("grantor ghost missing") }.count == 2)
+        // Under keep (and fail, which the preflight stops first) the block stays a SET ROLE block.
+        let (kept, _) = try rewrite(sql, missing: ["ghost"], policy: .keep)
+        #expect(kept.contains("SET ROLE ghost;\nGRANT SELECT ON TABLE app.t TO auditor;"))
+        // A grantor that exists is untouched by drop.
+        let (other, _) = try rewrite(sql, missing: ["someone_else"], policy: .drop)
+        #expect(other.contains("SET ROLE ghost;") && other.contains("RESET ROLE;"))
+        // An ACL entry run as its owner returns to the owner after the left-out block.
+        let e = TOCEntry(dumpId: 5, tag: bytes("TABLE t"), desc: "ACL", section: .none, defn: bytes(sql), owner: bytes("app_owner"))
+        let ctx = RewriteContext(map: sampleMap(), missingRoles: [bytes("ghost")], missingPolicy: .drop)
+        #expect(str(try Rewriter.rewriteEntry(e, ctx).entry.defn ?? []) == """
+            SET ROLE dest_owner;
+            GRANT SELECT ON TABLE app.t TO reporting;
+            RESET ROLE;
+
+            """)
+    }
+
     @Test func setRoleIsClassifiedSoRewritesAreIdempotent() throws {
         let once = try rewrite("SET SESSION AUTHORIZATION grantor_role;\nGRANT SELECT ON TABLE t TO auditor;\nRESET SESSION AUTHORIZATION;\n").0
         let twice = try rewrite(once).0
