@@ -14,9 +14,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        .target(name: "DumpFormat", dependencies: ["CZlib", "CLZ4", "CZstd"]),
+        .target(name: "DumpFormat", dependencies: ["CZlib", "CIsal", "CLZ4", "CZstd"]),
         .target(name: "Ownership", dependencies: ["DumpFormat"]),
         .target(name: "Restore", dependencies: ["Ownership", "DumpFormat", "CLibPQ"]),
         .target(name: "Audit", dependencies: ["Restore"]),

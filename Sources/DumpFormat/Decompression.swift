@@ -1,3 +1,4 @@
+import CIsal
 import CLZ4
 import CZlib
 import CZstd
@@ -18,10 +19,13 @@ public protocol Decompressor: AnyObject {
     func reset() throws
 }
 
+/// The ISA-L version this binary was built against (ISA-L has no runtime version call before 2.31).
+let isalVersion = "\(ISAL_MAJOR_VERSION).\(ISAL_MINOR_VERSION).\(ISAL_PATCH_VERSION)"
+
 public enum Decompressors {
     /// The versions of the compression libraries this process runs with.
     public static var libraryVersions: [(name: String, version: String)] {
-        [("zlib", String(cString: zlibVersion())), ("liblz4", String(cString: LZ4_versionString())),
+        [("zlib", String(cString: zlibVersion())), ("ISA-L", isalVersion), ("liblz4", String(cString: LZ4_versionString())),
          ("libzstd", String(cString: ZSTD_versionString()))]
     }
 
@@ -32,7 +36,7 @@ public enum Decompressors {
     public static func make(_ algorithm: CompressionAlgorithm, gzipFile: Bool = false) throws -> Decompressor {
         switch algorithm {
         case .none: return PassThrough()
-        case .gzip: return try ZlibDecompressor(gzipFile: gzipFile)
+        case .gzip: return DeflateDecompressor(gzipFile: gzipFile)
         case .lz4: return try LZ4Decompressor(emptyIsValid: gzipFile)
         case .zstd: return try ZstdDecompressor(emptyIsValid: gzipFile)
         }
@@ -78,30 +82,40 @@ final class PassThrough: Decompressor {
     func reset() throws {}
 }
 
-final class ZlibDecompressor: Decompressor {
-    private var stream = z_stream()
+/// Deflate streams (the custom format's zlib items, gzip files) through ISA-L's igzip, which
+/// inflates about twice as fast as zlib: on a CPU-bound restore the client's decompression is a
+/// tenth of the machine's work (zlib stays for compressing: ZlibItemCompressor).
+/// The wrapper's checksum (adler32, crc32) is verified at the end of each stream.
+final class DeflateDecompressor: Decompressor {
+    private let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
     private let out = UnsafeMutableRawBufferPointer.allocate(byteCount: outputBufferSize, alignment: 16)
     private var ended = false
     private var sawInput = false
     private let gzipFile: Bool
 
-    init(gzipFile: Bool) throws {
+    init(gzipFile: Bool) {
         self.gzipFile = gzipFile
-        // 15 = zlib (RFC 1950) as the custom format writes; 15+16 = gzip file (RFC 1952).
-        let rc = inflateInit2_(&stream, gzipFile ? 15 + 16 : 15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        if rc != Z_OK { out.deallocate(); throw DecompressionError("zlib initialisation failed (\(rc))") }
+        start()
     }
 
     deinit {
-        inflateEnd(&stream)
+        state.deallocate()
         out.deallocate()
     }
 
+    private func start() {
+        isal_inflate_init(state)
+        // ISAL_ZLIB: RFC 1950 as the custom format writes; ISAL_GZIP: a gzip file (RFC 1952).
+        state.pointee.crc_flag = UInt32(gzipFile ? ISAL_GZIP : ISAL_ZLIB)
+    }
+
     func reset() throws {
-        inflateReset(&stream)
+        start()
         ended = false
         sawInput = false
     }
+
+    private var format: String { gzipFile ? "gzip" : "zlib" }
 
     func feed(_ input: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let base = input.baseAddress, input.count > 0 else { return }
@@ -113,38 +127,56 @@ final class ZlibDecompressor: Decompressor {
                 guard gzipFile else {
                     throw DecompressionError("\(input.count - consumed) bytes follow the end of the zlib stream")
                 }
-                inflateReset(&stream)
+                start()
                 ended = false
             }
             let chunk = min(input.count - consumed, Int(UInt32.max))
-            stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + consumed)
-            stream.avail_in = uInt(chunk)
+            state.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self) + consumed)
+            state.pointee.avail_in = UInt32(chunk)
             repeat {
-                stream.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                stream.avail_out = uInt(out.count)
-                let rc = inflate(&stream, Z_NO_FLUSH)
-                let produced = out.count - Int(stream.avail_out)
+                guard let outBase = out.baseAddress else { return }
+                state.pointee.next_out = outBase.assumingMemoryBound(to: UInt8.self)
+                state.pointee.avail_out = UInt32(out.count)
+                let rc = isal_inflate(state)
+                let produced = out.count - Int(state.pointee.avail_out)
                 if produced > 0 { try sink(UnsafeRawBufferPointer(rebasing: out[0..<produced])) }
-                switch rc {
-                case Z_STREAM_END:
-                    ended = true
-                case Z_OK:
-                    break
-                case Z_BUF_ERROR where produced == 0 && stream.avail_in == 0:
-                    break
-                default:
-                    let msg = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
-                    throw DecompressionError("invalid \(gzipFile ? "gzip" : "zlib") data: \(msg)")
+                guard rc == ISAL_DECOMP_OK else { throw DecompressionError("invalid \(format) data: \(Self.describe(rc))") }
+                if state.pointee.block_state == ISAL_BLOCK_FINISH { ended = true }
+            } while !ended && (state.pointee.avail_in > 0 || state.pointee.avail_out == 0)
+            consumed += chunk - Int(state.pointee.avail_in)
+            if ended, state.pointee.read_in_length >= 8 {
+                // igzip reads its input 8 bytes at a time: the bytes after the stream's end (byte
+                // aligned, after the checksum) may already sit in its bit buffer, lowest first.
+                let held = Int(state.pointee.read_in_length) / 8
+                let bits = state.pointee.read_in
+                let after = (0..<held).map { UInt8(truncatingIfNeeded: bits >> (8 * UInt64($0))) }
+                guard gzipFile else {
+                    throw DecompressionError("\(held + input.count - consumed) bytes follow the end of the zlib stream")
                 }
-            } while !ended && (stream.avail_in > 0 || stream.avail_out == 0)
-            consumed += chunk - Int(stream.avail_in)
+                start()
+                ended = false
+                try after.withUnsafeBytes { try feed($0, sink) }
+            }
         }
     }
 
     func finish() throws {
         if !ended {
-            throw DecompressionError(sawInput ? "\(gzipFile ? "gzip" : "zlib") stream ends before its end mark (Z_STREAM_END not reached)"
-                                              : "compressed stream is empty (no \(gzipFile ? "gzip" : "zlib") header)")
+            throw DecompressionError(sawInput ? "\(format) stream ends before its end mark (the deflate stream's final block and checksum were not reached)"
+                                              : "compressed stream is empty (no \(format) header)")
+        }
+    }
+
+    static func describe(_ rc: Int32) -> String {
+        switch rc {
+        case ISAL_INVALID_BLOCK: return "invalid deflate block"
+        case ISAL_INVALID_SYMBOL: return "invalid deflate symbol"
+        case ISAL_INVALID_LOOKBACK: return "invalid distance too far back"
+        case ISAL_INVALID_WRAPPER: return "invalid header"
+        case ISAL_UNSUPPORTED_METHOD: return "unknown compression method"
+        case ISAL_INCORRECT_CHECKSUM: return "incorrect data check"
+        case ISAL_NEED_DICT: return "needs a preset dictionary"
+        default: return "error \(rc)"
         }
     }
 }
