@@ -263,7 +263,7 @@ public final class SQLEmitter: DumpVisitor {
         guard try finishData() else { return }
         try printPostamble(dataIndex)
         mainNext = dataIndex + 1
-        onEntryDone?(dataIndex)
+        try onEntryDone?(dataIndex)
     }
 
     /// The pg_restore emulated: the one asked for, else the archive's pg_dump version.
@@ -278,8 +278,8 @@ public final class SQLEmitter: DumpVisitor {
     /// Entries the main walk leaves to someone else (a parallel restore's workers): the walk
     /// skips them, and their data, if streamed, is passed over. nil: none.
     public var deferEntry: ((Int) -> Bool)?
-    /// Called when the main walk has run entry `i` (with its data).
-    public var onEntryDone: ((Int) -> Void)?
+    /// Called when the main walk has run entry `i` (with its data); an error it throws stops the walk.
+    public var onEntryDone: ((Int) throws -> Void)?
     /// Called after the main pass, before the ACL and post-ACL passes (a parallel restore waits
     /// there for its workers).
     public var beforeLaterPasses: (() throws -> Void)?
@@ -392,7 +392,7 @@ public final class SQLEmitter: DumpVisitor {
                     throw DumpError(.truncated, file: inputName, entry: entries[i].label, "the archive holds no data for this entry where the TOC says it has some")
                 }
                 try printEntry(i)
-                onEntryDone?(i)
+                try onEntryDone?(i)
             }
             mainNext += 1
         }

@@ -6,9 +6,10 @@ import Foundation
 /// `has_lock_conflicts`, `repoint_table_dependencies`, `identify_locking_dependencies`):
 ///
 /// - **Seekable input** (a custom file with data offsets, a directory): the main connection runs
-///   the pre-data part in TOC order; then N connections run table data (read on demand, each
-///   through its own descriptors) and post-data entries in any order their dependencies allow;
-///   then the main connection runs the ACL and post-ACL passes.
+///   the pre-data part in TOC order while N−1 connections start on table data whose table (and
+///   what in pre-data depends on it) is in (`Scheduler.earlyStarts`); then all N run table data
+///   (read on demand, each through its own descriptors) and post-data entries in any order their
+///   dependencies allow; then the main connection runs the ACL and post-ACL passes.
 /// - **A stream** (a pipe, tar): the main connection runs pre-data and the table data in stream
 ///   order, while N−1 other connections run post-data entries (indexes, constraints, …) as soon
 ///   as the tables they need are loaded; when the stream ends the main connection joins them.
@@ -75,7 +76,12 @@ final class ParallelLoad: @unchecked Sendable {
         let header = try source.readTOC()?.header
         let emitter = main.emitter
         emitter.deferEntry = { [scheduler] i in scheduler.isDeferred(i) }
-        emitter.onEntryDone = { [scheduler] i in scheduler.finished(i) }
+        // A worker's error (workers run while the main connection is still in pre-data) stops the
+        // main walk at its next entry.
+        emitter.onEntryDone = { [scheduler] i in
+            scheduler.finished(i)
+            if let e = scheduler.failure { throw e }
+        }
         var threads: [Thread] = []
         let group = DispatchGroup()
         func startWorkers(_ n: Int) throws {
@@ -105,14 +111,15 @@ final class ParallelLoad: @unchecked Sendable {
         }
         // The main connection joins the pool once its own walk reaches the later passes.
         emitter.beforeLaterPasses = { [self] in
-            if dataReader != nil { try startWorkers(jobs - 1) }
             work(emitter, auditor)
             group.wait()
             if let e = scheduler.failure { throw e }
         }
         do {
             if dataReader != nil {
-                // Pre-data on the main connection, everything else from the pool.
+                // Pre-data on the main connection, everything else from the pool; the workers
+                // start at once, for the table data that need not wait for all of pre-data.
+                try startWorkers(jobs - 1)
                 if let header { try emitter.header(header, format: source.format) }
                 try emitter.finish(totalBytes: 0)
             } else {
@@ -165,10 +172,13 @@ final class Scheduler: @unchecked Sendable {
     /// Per entry: the dumpIds it waits for (repointed), and the tables it locks.
     private let waitsFor: [Int: [Int]]
     private let locks: [Int: Set<Int>]
-    /// The pre-data part still to run: nothing deferred starts before it is all done (a table's
+    /// The pre-data part still to run: nothing deferred but early table data starts before it is all done (a table's
     /// partitions are attached in pre-data; an index on the parent built earlier would create the
     /// partitions' indexes itself).
     private var preData: Set<Int>
+    /// Table data that may start before the pre-data part ends: per entry, the pre-data dumpIds it
+    /// waits for (see `earlyStarts`).
+    private let earlyData: [Int: Set<Int>]
     private(set) var failure: Error?
 
     /// - Parameter dataSizes: stored data size by dumpId, when known: the pool is taken biggest
@@ -213,6 +223,36 @@ final class Scheduler: @unchecked Sendable {
             pre.insert(plan.entries[i].dumpId)
         }
         preData = pre
+        earlyData = Self.earlyStarts(plan, deferred: deferred, preData: pre)
+    }
+
+    /// Table data that need not wait for the whole pre-data part, so the biggest table's COPY
+    /// overlaps the rest of the schema (pg_restore waits for all of it): a `TABLE DATA` entry whose
+    /// table this restore creates waits for that `TABLE` entry and for every pre-data entry that
+    /// depends on it, directly or not (a view, a default, a comment, a partition's ATTACH, an
+    /// inheritance child, a sequence's OWNED BY): those lock the table, which a COPY in one
+    /// transaction after a TRUNCATE holds exclusively until it ends. Data loaded through the
+    /// partition root (its rows go to partitions created anywhere in pre-data) and any other data
+    /// entry wait for the whole pre-data part.
+    static func earlyStarts(_ plan: RestorePlan, deferred: Set<Int>, preData: Set<Int>) -> [Int: Set<Int>] {
+        var dependents: [Int: [Int]] = [:]
+        for i in plan.entries.indices where preData.contains(plan.entries[i].dumpId) {
+            for d in plan.entries[i].dependencies where preData.contains(d) { dependents[d, default: []].append(plan.entries[i].dumpId) }
+        }
+        var out: [Int: Set<Int>] = [:]
+        for i in deferred {
+            let e = plan.entries[i]
+            guard e.desc == "TABLE DATA", e.dependencies.count == 1, let table = e.dependencies.first, preData.contains(table),
+                  let t = plan.position[table], plan.entries[t].desc == "TABLE",
+                  !(e.defn ?? []).starts(with: Array("-- load via partition root".utf8)) else { continue }
+            var waits: Set<Int> = [table]
+            var stack = [table]
+            while let d = stack.popLast() {
+                for x in dependents[d] ?? [] where waits.insert(x).inserted { stack.append(x) }
+            }
+            out[i] = waits
+        }
+        return out
     }
 
     var deferredCount: Int { deferredSet.count }
@@ -241,7 +281,11 @@ final class Scheduler: @unchecked Sendable {
     }
 
     private func isReady(_ i: Int) -> Bool {
-        if !preData.isEmpty { return false }
+        if let early = earlyData[i] {
+            if !early.isDisjoint(with: preData) { return false }
+        } else if !preData.isEmpty {
+            return false
+        }
         for d in waitsFor[i] ?? [] where outstanding.contains(d) { return false }
         let mine = locks[i] ?? []
         if mine.isEmpty { return true }

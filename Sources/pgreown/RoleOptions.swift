@@ -20,7 +20,7 @@ struct RoleOptions: ParsableArguments {
     var keepOwner: [String] = []
 
     @Option(name: .customLong("missing-roles"),
-            help: ArgumentHelp("What a grantee missing on --target means: fail (refuse, listing them), drop (leave those grants out), keep.", valueName: "fail|drop|keep"))
+            help: ArgumentHelp("What a role missing on --target means (grantee, grantor, policy role, user mapping): fail (refuse, listing them), drop (leave out the grants to it and the grants it made, report each), keep.", valueName: "fail|drop|keep"))
     var missingRoles: MissingRolesPolicy = .fail
 
     /// --owner, else $DB_OWNER, else nil.

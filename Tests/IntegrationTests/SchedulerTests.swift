@@ -42,6 +42,40 @@ import Testing
         #expect(s.take() == nil)
     }
 
+    /// Table data starts while pre-data still runs once its table and everything in pre-data that
+    /// depends on the table are in; data loaded through the partition root, and post-data, wait
+    /// for all of pre-data.
+    @Test func tableDataStartsBeforePreDataEndsOnceItsTableIsIn() {
+        var viaRoot = Self.entry(7, "TABLE DATA", .data, deps: [4], hasData: true)
+        viaRoot.defn = Array("-- load via partition root public.parent\n".utf8)
+        let entries = [
+            Self.entry(1, "TABLE", .preData), Self.entry(2, "TABLE", .preData),
+            Self.entry(3, "VIEW", .preData, deps: [2]), Self.entry(9, "COMMENT", .preData, deps: [3]),
+            Self.entry(4, "TABLE", .preData),
+            Self.entry(5, "TABLE DATA", .data, deps: [1], hasData: true), Self.entry(6, "TABLE DATA", .data, deps: [2], hasData: true),
+            viaRoot, Self.entry(8, "INDEX", .postData, deps: [1]),
+        ]
+        let plan = RestorePlan(entries: entries, version: .init(major: 17, minor: 6))
+        let deferred = ParallelLoad.deferred(plan, dataOnDemand: true)
+        #expect(deferred == [5, 6, 7, 8])
+        let s = Scheduler(plan: plan, deferred: deferred)
+        #expect(s.readyNow() == [])
+        s.finished(0)                        // TABLE 1: its data may start
+        #expect(s.readyNow() == [5])
+        #expect(s.take() == 5)
+        s.finished(1)                        // TABLE 2: a view on it (and a comment on the view) still to come
+        #expect(s.readyNow() == [])
+        s.finished(2)
+        #expect(s.readyNow() == [])
+        s.finished(3)                        // the view's comment: now table 2's data
+        #expect(s.readyNow() == [6])
+        s.finished(5)
+        // The index waits for the end of pre-data even though its table's data is in.
+        #expect(s.readyNow() == [6])
+        s.finished(4)                        // TABLE 4, the last of pre-data
+        #expect(Set(s.readyNow()) == [6, 7, 8])
+    }
+
     @Test func twoEntriesLockingOneTableNeverRunTogether() {
         let entries = [Self.entry(1, "TABLE", .preData), Self.entry(2, "TABLE DATA", .data, deps: [1], hasData: true),
                        Self.entry(3, "CONSTRAINT", .postData, deps: [1]), Self.entry(4, "TRIGGER", .postData, deps: [1])]
