@@ -78,7 +78,7 @@ struct RestoreCommand: ParsableCommand {
     var target: String = ""
 
     @Option(name: [.short, .customLong("jobs")],
-            help: ArgumentHelp("Load with N connections: from a file or directory, table data and post-data entries in parallel; from a pipe, the data in stream order on one connection while indexes and constraints of the tables already loaded are built on the others.", valueName: "N"))
+            help: ArgumentHelp("Load with N connections: from a file or directory, table data (each table's as soon as the table and what in pre-data depends on it exist) and post-data entries in parallel; from a pipe, the data in stream order on one connection while indexes and constraints of the tables already loaded are built on the others.", valueName: "N"))
     var jobs = 1
 
     @Option(name: .customLong("maintenance-db"), help: ArgumentHelp("The database the administrative connection uses.", valueName: "DB"))
