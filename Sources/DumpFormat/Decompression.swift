@@ -88,7 +88,7 @@ final class PassThrough: Decompressor {
 /// The wrapper's checksum (adler32, crc32) is verified at the end of each stream.
 final class DeflateDecompressor: Decompressor {
     private let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
-    private let out = UnsafeMutableRawBufferPointer.allocate(byteCount: outputBufferSize, alignment: 16)
+    private let out = UnsafeMutablePointer<UInt8>.allocate(capacity: outputBufferSize)
     private var ended = false
     private var sawInput = false
     private let gzipFile: Bool
@@ -134,12 +134,11 @@ final class DeflateDecompressor: Decompressor {
             state.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self) + consumed)
             state.pointee.avail_in = UInt32(chunk)
             repeat {
-                guard let outBase = out.baseAddress else { return }
-                state.pointee.next_out = outBase.assumingMemoryBound(to: UInt8.self)
-                state.pointee.avail_out = UInt32(out.count)
+                state.pointee.next_out = out
+                state.pointee.avail_out = UInt32(outputBufferSize)
                 let rc = isal_inflate(state)
-                let produced = out.count - Int(state.pointee.avail_out)
-                if produced > 0 { try sink(UnsafeRawBufferPointer(rebasing: out[0..<produced])) }
+                let produced = outputBufferSize - Int(state.pointee.avail_out)
+                if produced > 0 { try sink(UnsafeRawBufferPointer(start: out, count: produced)) }
                 guard rc == ISAL_DECOMP_OK else { throw DecompressionError("invalid \(format) data: \(Self.describe(rc))") }
                 if state.pointee.block_state == ISAL_BLOCK_FINISH { ended = true }
             } while !ended && (state.pointee.avail_in > 0 || state.pointee.avail_out == 0)

@@ -131,6 +131,12 @@ public struct TOCEntry: Sendable {
 
     /// True for the entries whose data block holds large objects.
     public var isBlobs: Bool { desc == "BLOBS" }
+
+    /// Table data dumped with --load-via-partition-root: its COPY names the root, and the defn is
+    /// the comment "-- load via partition root <root>".
+    public var loadsViaPartitionRoot: Bool {
+        desc == "TABLE DATA" && (defn ?? []).starts(with: Array("-- load via partition root ".utf8))
+    }
 }
 
 /// Bytes to a String for display (invalid UTF-8 is replaced, never trusted).

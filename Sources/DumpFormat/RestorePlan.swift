@@ -97,7 +97,7 @@ public struct RestorePlan: Sendable {
             res = res.intersection(dataLike ? .data : [.schema, .stats])
         }
         let defn = e.defn ?? []
-        if defn.isEmpty || (version.skipsLoadViaPartitionRootComments && defn.starts(with: "-- load via partition root ".utf8)) {
+        if defn.isEmpty || (version.skipsLoadViaPartitionRootComments && e.loadsViaPartitionRoot) {
             res.remove(.schema)
         }
         return res

@@ -67,15 +67,15 @@ public enum Rewriter {
         public var bytes: [UInt8]?
         public var findings: [RewriteFinding]
         public var statementClass: StatementClass
-        /// A grantor block whose grantor the target lacks (`--missing-roles drop`): every
+        /// The grantor of a grantor block the target lacks (`--missing-roles drop`): every
         /// statement up to its RESET is left out too.
-        public var dropsBlock = false
+        public var droppedGrantor: [UInt8]? = nil
 
-        public init(bytes: [UInt8]?, findings: [RewriteFinding], statementClass: StatementClass, dropsBlock: Bool = false) {
+        public init(bytes: [UInt8]?, findings: [RewriteFinding], statementClass: StatementClass, droppedGrantor: [UInt8]? = nil) {
             self.bytes = bytes
             self.findings = findings
             self.statementClass = statementClass
-            self.dropsBlock = dropsBlock
+            self.droppedGrantor = droppedGrantor
         }
     }
 
@@ -147,7 +147,7 @@ public enum Rewriter {
                 // A grantor the target lacks: its grants cannot be made as it, and made as
                 // anyone else they would name another grantor. The block is left out whole
                 // (rewriteSQL drops the statements up to its RESET).
-                return StatementResult(bytes: nil, findings: [], statementClass: cls, dropsBlock: true)
+                return StatementResult(bytes: nil, findings: [], statementClass: cls, droppedGrantor: r.name)
             }
             if ctx.map.isMapped(r.name) || target == mappedEntryOwner {
                 findings.append(RewriteFinding(kind: .grantorBlock, entry: entry,
@@ -212,8 +212,7 @@ public enum Rewriter {
             let r = rewriteStatement(item, ctx, entry: entry, mappedEntryOwner: mappedEntryOwner,
                                      reportUnclassified: reportUnclassified)
             findings += r.findings
-            if r.dropsBlock, let grantor = RoleReferences.analyze(item.bytes, item.tokens,
-                                                                  standardConformingStrings: item.standardConformingStrings).references.first?.name {
+            if let grantor = r.droppedGrantor {
                 droppedGrantor = grantor
                 skipWhitespace = true
                 continue

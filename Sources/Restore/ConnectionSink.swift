@@ -90,7 +90,7 @@ public final class ConnectionSink: SQLSink {
     public func beginCopy(_ statement: [UInt8], entry: TOCEntry) throws {
         var statement = statement
         do {
-            if truncateBeforeCopy && entry.desc == "TABLE DATA" && !(entry.defn ?? []).starts(with: "-- load via partition root".utf8),
+            if truncateBeforeCopy && entry.desc == "TABLE DATA" && !entry.loadsViaPartitionRoot,
                let target = Self.copyTarget(statement) {
                 try connection.execute(Array("BEGIN".utf8))
                 inCopyTransaction = true

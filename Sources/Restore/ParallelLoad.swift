@@ -172,9 +172,9 @@ final class Scheduler: @unchecked Sendable {
     /// Per entry: the dumpIds it waits for (repointed), and the tables it locks.
     private let waitsFor: [Int: [Int]]
     private let locks: [Int: Set<Int>]
-    /// The pre-data part still to run: nothing deferred but early table data starts before it is all done (a table's
+    /// The pre-data part still to run: nothing deferred starts before it is all done (a table's
     /// partitions are attached in pre-data; an index on the parent built earlier would create the
-    /// partitions' indexes itself).
+    /// partitions' indexes itself), except the table data of `earlyData`.
     private var preData: Set<Int>
     /// Table data that may start before the pre-data part ends: per entry, the pre-data dumpIds it
     /// waits for (see `earlyStarts`).
@@ -244,7 +244,7 @@ final class Scheduler: @unchecked Sendable {
             let e = plan.entries[i]
             guard e.desc == "TABLE DATA", e.dependencies.count == 1, let table = e.dependencies.first, preData.contains(table),
                   let t = plan.position[table], plan.entries[t].desc == "TABLE",
-                  !(e.defn ?? []).starts(with: Array("-- load via partition root".utf8)) else { continue }
+                  !e.loadsViaPartitionRoot else { continue }
             var waits: Set<Int> = [table]
             var stack = [table]
             while let d = stack.popLast() {

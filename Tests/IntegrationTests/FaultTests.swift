@@ -60,9 +60,7 @@ import Testing
     func serverRestartMidRestoreLeavesTheLiveDatabaseUntouched() async throws {
         let c = try await Clusters.shared.privateCluster(15)
         defer { _ = try? run(Clusters.script, ["stop", c.data], timeout: 120) }
-        let prep = try c.psql(["-c", "ALTER ROLE restorer CREATEDB CREATEROLE", "-c", "GRANT pg_signal_backend TO restorer",
-                               "-c", "GRANT dest_owner TO restorer"])
-        try #require(prep.status == 0, "\(prep.stderr)")
+        try RestoreSetup.prepareRestorer(c)
         let tmp = try TempDir()
         let dump = try RestoreSetup.bigDump(c, rows: 2_000_000, in: tmp)
         let live = try RestoreSetup.liveDatabase(c)

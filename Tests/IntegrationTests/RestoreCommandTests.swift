@@ -49,10 +49,15 @@ enum RestoreSetup {
         lock.lock()
         defer { lock.unlock() }
         if prepared { return }
-        let r = try c.psql(["-c", "ALTER ROLE restorer CREATEDB CREATEROLE", "-c", "GRANT pg_signal_backend TO restorer",
-                            "-c", "GRANT dest_owner TO restorer"])
-        guard r.status == 0 else { throw ClusterError("preparing restorer: \(r.stderr)") }
+        try prepareRestorer(c)
         prepared = true
+    }
+
+    /// Make `restorer` the restore login on `c` (a private cluster's too), then run `also`.
+    static func prepareRestorer(_ c: Cluster, also: [String] = []) throws {
+        let statements = ["ALTER ROLE restorer CREATEDB CREATEROLE", "GRANT pg_signal_backend TO restorer", "GRANT dest_owner TO restorer"] + also
+        let r = try c.psql(statements.flatMap { ["-c", $0] })
+        guard r.status == 0 else { throw ClusterError("preparing restorer: \(r.stderr)") }
     }
 
     /// The source database of `db`: the pg15 custom fixture restored by stock pg_restore as the superuser.
@@ -281,9 +286,7 @@ struct RestoreCommandTests {
     func dropLeavesOutAMissingGrantorsBlock() async throws {
         let c = try await Clusters.shared.privateCluster(15)
         defer { _ = try? run(Clusters.script, ["stop", c.data], timeout: 120) }
-        let prep = try c.psql(["-c", "ALTER ROLE restorer CREATEDB CREATEROLE", "-c", "GRANT dest_owner TO restorer",
-                               "-c", "DROP ROLE grantor_role"])
-        try #require(prep.status == 0, "\(prep.stderr)")
+        try RestoreSetup.prepareRestorer(c, also: ["DROP ROLE grantor_role"])
         for fixture in ["pg15/app.custom.dump", "pg15/app.plain.sql"] {
             let live = try RestoreSetup.liveDatabase(c)
             let r = try run(Paths.binary, ["restore", Paths.fixture(fixture), "-d", live, "--owner", "dest_owner",

@@ -26,8 +26,7 @@ struct TLSTests {
             "listen_addresses=127.0.0.1", "ssl=on", "ssl_cert_file=\(server.cert)", "ssl_key_file=\(server.key)",
         ])
         defer { _ = spawnAndWait(Clusters.script, ["stop", c.data]) }
-        let prep = try c.psql(["-c", "ALTER ROLE restorer CREATEDB CREATEROLE", "-c", "GRANT pg_signal_backend, dest_owner TO restorer"])
-        try #require(prep.status == 0, "\(prep.stderr)")
+        try RestoreSetup.prepareRestorer(c)
         let tcp = "host=localhost port=\(c.port) user=restorer dbname=postgres"
         // Each way of asking for TLS; the server's log of connections is the witness.
         let runs: [(String, [String], [String: String])] = [
