@@ -15,6 +15,9 @@ public enum BulkLoad {
         case copyFreeze = "copy-freeze"
         /// Foreign keys added `NOT VALID`, then validated (`validateForeignKeySeparately`).
         case fkNotValid = "fk-not-valid"
+        /// Table data sent in COPY's binary format where the client converts pg_dump's text
+        /// exactly (`BinaryCopy`): the server skips parsing it. Needs `copy-freeze`'s transaction.
+        case binaryCopy = "binary-copy"
 
         /// `all`, `none`, or a comma-separated list of lever names.
         public static func parse(_ text: String) throws -> Set<Lever> {

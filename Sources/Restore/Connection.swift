@@ -137,6 +137,15 @@ public final class Connection {
         return Int64(n)
     }
 
+    /// The type OIDs of a query's result columns (PQftype: the server reports a domain by its
+    /// base type).
+    public func resultTypes(_ sql: [UInt8]) throws -> [UInt32] {
+        guard let res = exec(sql) else { throw lost("query failed") }
+        defer { PQclear(res) }
+        try check(res)
+        return (0..<PQnfields(res)).map { UInt32(PQftype(res, $0)) }
+    }
+
     /// PQexec of SQL bytes (NUL-terminated copy; SQL holds no NUL byte).
     private func exec(_ sql: [UInt8]) -> OpaquePointer? {
         var z = [CChar](repeating: 0, count: sql.count + 1)

@@ -79,6 +79,7 @@ public final class ConnectionSink: SQLSink {
         if bytes.firstRange(of: Array("ROLE".utf8)) != nil || bytes.firstRange(of: Array("AUTHORIZATION".utf8)) != nil {
             role = .unknown
         }
+        if bytes.firstRange(of: Array("client_encoding".utf8)) != nil { sameEncoding = nil }
     }
 
     /// Load each table's data in one transaction that first truncates it (pg_restore's parallel
@@ -92,10 +93,20 @@ public final class ConnectionSink: SQLSink {
         do {
             if truncateBeforeCopy && entry.desc == "TABLE DATA" && !entry.loadsViaPartitionRoot,
                let target = Self.copyTarget(statement) {
+                // Asked before BEGIN: a describe that fails must not abort the load's transaction.
+                let columns = binaryCopy ? binaryColumns(statement, target: target) : nil
                 try connection.execute(Array("BEGIN".utf8))
                 inCopyTransaction = true
                 try connection.execute(Array("TRUNCATE TABLE ONLY ".utf8) + target)
-                statement = Self.freezing(statement)
+                let binary = Self.withOptions(statement, "FORMAT binary, FREEZE")
+                statement = Self.withOptions(statement, "FREEZE")
+                if let columns, binary != statement {
+                    try connection.beginCopy(binary)
+                    transcoder = transcoder(columns, textStatement: statement, entry: entry)
+                    rowsBeforeHandOver = 0
+                    inCopy = true
+                    return
+                }
             }
             try connection.beginCopy(statement)
             inCopy = true
@@ -118,19 +129,93 @@ public final class ConnectionSink: SQLSink {
     public func copyData(_ bytes: UnsafeRawBufferPointer) throws {
         try Interrupt.check()
         guard inCopy else { return }
-        do { try connection.putCopyData(bytes) } catch let e as ServerError { throw attributed(e, nil) }
+        do {
+            if let transcoder { try transcoder.feed(bytes) } else { try connection.putCopyData(bytes) }
+        } catch is CopyAbandoned {
+            return
+        } catch let e as ServerError {
+            throw attributed(e, nil)
+        }
     }
 
     public func endCopy(_ entry: TOCEntry) throws {
         guard inCopy else { return }
-        inCopy = false
         do {
-            copiedRows[entry.dumpId] = try connection.endCopy()
+            try transcoder?.finish()
+            inCopy = false
+            transcoder = nil
+            copiedRows[entry.dumpId] = rowsBeforeHandOver + (try connection.endCopy())
             try endCopyTransaction(commit: true)
+        } catch is CopyAbandoned {
+            return
         } catch let e as ServerError {
+            inCopy = false
+            transcoder = nil
             try endCopyTransaction(commit: false)
             try handle(e, entry.copyStmt ?? [])
         }
+    }
+
+    // MARK: Binary COPY
+
+    /// Send table data in COPY's binary format where the client converts it exactly
+    /// (`BinaryCopy`). Only with `truncateBeforeCopy`: its transaction lets the text COPY that
+    /// takes over at a row the client does not convert load the rest, still with FREEZE.
+    public var binaryCopy = false
+    /// Told when a table's data went partly as text (for the log).
+    public var onNote: ((String) -> Void)?
+    /// Tables whose data started binary.
+    public private(set) var binaryTables = 0
+    private var transcoder: BinaryCopyTranscoder?
+    /// Rows the binary COPY loaded before the text COPY took over.
+    private var rowsBeforeHandOver: Int64 = 0
+    /// Whether the client and server encodings agree (nil: not asked since the last
+    /// `SET client_encoding`). Text COPY converts whole lines; a binary field is converted on its
+    /// own, so binary is used only where no conversion happens.
+    private var sameEncoding: Bool?
+
+    /// A COPY whose error was ignored (`ignoredStates`): its data is dropped.
+    private struct CopyAbandoned: Error {}
+
+    /// The column codecs of the COPY's column list, or nil when the table's data goes as text
+    /// (a type without a codec, no column list, other encodings, or the describe failed: the
+    /// text COPY then reports what is wrong).
+    func binaryColumns(_ statement: [UInt8], target: [UInt8]) -> [BinaryCopy.Column]? {
+        guard let list = Self.copyColumnList(statement) else { return nil }
+        if sameEncoding == nil {
+            sameEncoding = (try? connection.query("SELECT current_setting('client_encoding') = current_setting('server_encoding')"))?
+                .first?.first == "t"
+        }
+        guard sameEncoding == true,
+              let types = try? connection.resultTypes(Array("SELECT ".utf8) + list + Array(" FROM ".utf8) + target + Array(" LIMIT 0".utf8))
+        else { return nil }
+        let columns = types.compactMap(BinaryCopy.Column.init(typeOID:))
+        guard !columns.isEmpty, columns.count == types.count else { return nil }
+        return columns
+    }
+
+    private func transcoder(_ columns: [BinaryCopy.Column], textStatement: [UInt8], entry: TOCEntry) -> BinaryCopyTranscoder {
+        binaryTables += 1
+        let connection = connection
+        return BinaryCopyTranscoder(
+            columns: columns,
+            sendBinary: { try connection.putCopyData($0) },
+            switchToText: { [unowned self] in
+                do {
+                    rowsBeforeHandOver = try connection.endCopy()
+                    try connection.beginCopy(textStatement)
+                } catch let e as ServerError {
+                    inCopy = false
+                    transcoder = nil
+                    try endCopyTransaction(commit: false)
+                    try handle(e, textStatement)
+                    throw CopyAbandoned()
+                }
+                if let at = transcoder?.handedOverAt {
+                    onNote?("\(entry.label): row \(at) of the data is not in the form binary COPY is sent in; the rest goes as text")
+                }
+            },
+            sendText: { try connection.putCopyData($0) })
     }
 
     public func beginLargeObjects() throws { try run(Array("BEGIN;".utf8)) }
@@ -202,11 +287,31 @@ public final class ConnectionSink: SQLSink {
         return nil
     }
 
-    /// `COPY … FROM stdin;` → `COPY … FROM stdin WITH (FREEZE);` (legal right after the TRUNCATE in
-    /// the same transaction): rows go in frozen and all-visible, so the index builds and foreign
-    /// key checks that read the table next do not write every page again to set hint bits.
-    /// A statement of another shape is returned unchanged.
-    static func freezing(_ statement: [UInt8]) -> [UInt8] {
+    /// The column list of `COPY table (columns) FROM stdin`, inside its parentheses: names and
+    /// commas only, exactly as the statement has them; nil when there is none or it holds
+    /// anything else.
+    static func copyColumnList(_ statement: [UInt8]) -> [UInt8]? {
+        let tokens = SQLLexer.tokenize(statement).filter { !$0.kind.isTrivia }
+        guard let open = tokens.firstIndex(where: { $0.kind == .punctuation && statement[$0.start] == 0x28 }) else { return nil }
+        var expectName = true
+        for t in tokens[(open + 1)...] {
+            if expectName {
+                guard t.kind == .identifier || t.kind == .quotedIdentifier else { return nil }
+            } else if t.kind == .punctuation && statement[t.start] == 0x29 {
+                return Array(statement[tokens[open].end..<t.start])
+            } else if !(t.kind == .punctuation && statement[t.start] == 0x2c) {
+                return nil
+            }
+            expectName.toggle()
+        }
+        return nil
+    }
+
+    /// `COPY … FROM stdin;` → `COPY … FROM stdin WITH (options);`. With FREEZE, legal right after
+    /// the TRUNCATE in the same transaction: rows go in frozen and all-visible, so the index
+    /// builds and foreign key checks that read the table next do not write every page again to
+    /// set hint bits. A statement of another shape, or one that has options, is returned unchanged.
+    static func withOptions(_ statement: [UInt8], _ options: String) -> [UInt8] {
         guard let items = try? SQLStatement.split(statement),
               let s = items.first(where: { $0.kind == .statement }), items.filter({ $0.kind == .statement }).count == 1 else { return statement }
         let t = s.significantTokens
@@ -214,6 +319,6 @@ public final class ConnectionSink: SQLSink {
               s.isKeyword(t[t.count - 2], "stdin"), s.isKeyword(t[t.count - 3], "from") else { return statement }
         let at = Int(s.offset) + semi.start
         guard at >= 0, at <= statement.count else { return statement }
-        return Array(statement[..<at]) + Array(" WITH (FREEZE)".utf8) + Array(statement[at...])
+        return Array(statement[..<at]) + Array(" WITH (\(options))".utf8) + Array(statement[at...])
     }
 }

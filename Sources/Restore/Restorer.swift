@@ -74,6 +74,9 @@ public final class Restorer {
         public var entriesRun = 0
         public var tables: [Table] = []
         public var largeObjects = 0
+        /// Tables whose data went in COPY's binary format (`binary-copy`), wholly or up to a row
+        /// the client does not convert.
+        public var binaryCopyTables = 0
         public var dataBytes: Int64 = 0
         public var ranAsLogin: [String] = []
         public var ignoredErrors: [ConnectionSink.Ignored] = []
@@ -342,6 +345,8 @@ public final class Restorer {
         // In place, the tables are the dump's own too (the database had no relations), but keep
         // to plain COPY there: nothing is gained where the database is not new.
         sink.truncateBeforeCopy = options.bulkLoad.contains(.copyFreeze) && !options.inPlace
+        sink.binaryCopy = sink.truncateBeforeCopy && options.bulkLoad.contains(.binaryCopy)
+        sink.onNote = { [log] m in log(m) }
         return (conn, sink)
     }
 
@@ -407,6 +412,7 @@ public final class Restorer {
         report.ranAsLogin = sinks.flatMap(\.ranAsLogin)
         report.ignoredErrors = sinks.flatMap(\.ignored)
         report.largeObjects = sinks.map(\.largeObjects).reduce(0, +)
+        report.binaryCopyTables = sinks.map(\.binaryTables).reduce(0, +)
         report.dataBytes = auditors.map(\.dataBytes).reduce(0, +)
         dumpTables = auditors.flatMap(\.tables)
         dumpLargeObjects = auditors.map(\.largeObjects).reduce(0, +)

@@ -98,7 +98,7 @@ struct RestoreCommand: ParsableCommand {
     var section: [String] = []
 
     @Option(name: .customLong("bulk-load"),
-            help: ArgumentHelp("Which bulk-load levers to use: all (the default), none, or a comma-separated list of sync-commit (synchronous_commit = off per load session), maintenance-mem (maintenance_work_mem raised to 256MB per load session, never lowered), copy-freeze (each table's COPY in one transaction after a TRUNCATE, WITH (FREEZE): no WAL under wal_level = minimal, no hint-bit writes later) and fk-not-valid (foreign keys added NOT VALID, then validated: validations run side by side). None needs a superuser; the end state is the same.",
+            help: ArgumentHelp("Which bulk-load levers to use: all (the default), none, or a comma-separated list of sync-commit (synchronous_commit = off per load session), maintenance-mem (maintenance_work_mem raised to 256MB per load session, never lowered), copy-freeze (each table's COPY in one transaction after a TRUNCATE, WITH (FREEZE): no WAL under wal_level = minimal, no hint-bit writes later), fk-not-valid (foreign keys added NOT VALID, then validated: validations run side by side) and binary-copy (with copy-freeze: table data converted to COPY's binary format on the client where it converts exactly — integers, numeric, dates and timestamps, bool, uuid, text, json, bytea — so the server does not parse it; the first row it does not convert, and every table with another column type, goes as text). None needs a superuser; the end state is the same.",
                                valueName: "LEVERS"))
     var bulkLoad = "all"
 
@@ -309,8 +309,8 @@ struct RestoreCommand: ParsableCommand {
         let r = restorer.report
         if json { writeOut(try encodeJSON(RestoreJSON(report: r, ok: true, error: nil))) }
         let rows = r.tables.compactMap(\.rowsLoaded).reduce(0, +)
-        printMessage(String(format: "pgreown: restored %@ into %@ in %.1f s: %d entries, %d tables (%lld rows), %d large objects, %d checks passed%@.",
-                          source.name, dbname, monotonicSeconds() - started, r.entriesRun, r.tables.count, rows, r.largeObjects,
+        printMessage(String(format: "pgreown: restored %@ into %@ in %.1f s: %d entries, %d tables (%lld rows, %d in binary COPY), %d large objects, %d checks passed%@.",
+                          source.name, dbname, monotonicSeconds() - started, r.entriesRun, r.tables.count, rows, r.binaryCopyTables, r.largeObjects,
                           r.checks.count, r.swapped ? ", swapped in" : ""))
         return Exit.ok
     }
