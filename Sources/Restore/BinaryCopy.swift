@@ -4,26 +4,28 @@ import Glibc
 
 /// COPY text, as pg_dump writes it, turned into COPY's binary format on the client, so the
 /// server skips parsing lines and running each type's text input function (`int8in`,
-/// `numeric_in`, `timestamptz_in`…): about a quarter of a bulk load's COPY time on the server.
+/// `numeric_in`, `timestamptz_in`…): about a quarter of a COPY's time on the server (measured
+/// under `wal_level = minimal`; where every row is WAL-logged, less).
 ///
 /// Only what is known exactly is converted. A table goes binary when every column's type is one
 /// of `Column`'s (after domains: the server reports a domain column by its base type, and
 /// `domain_recv` checks the domain's constraints as `domain_in` does). A row goes binary when it
 /// is in the form pg_dump's server prints: the escapes `CopyAttributeOutText` writes (`\\ \b \f
 /// \n \r \t \v`, `\N` for NULL), ISO dates (`DateStyle = ISO`, which pg_dump sets), `numeric_out`'s
-/// digits, `t`/`f`, lower-case uuids. The first row that is not (an octal escape, a raw carriage
+/// digits, `t`/`f`, 8-4-4-4-12 uuids. The first row that is not (an octal escape, a raw carriage
 /// return, a field too many, a date in another style…) ends the binary COPY there and the rest
 /// of the table's data goes to a text COPY in the same transaction, exactly as the archive holds
 /// it, so the server judges it as it would have: nothing is guessed.
 public enum BinaryCopy {
     /// A column type whose text form the client converts to the type's binary (`…recv`) form.
     public enum Column: Sendable, Equatable {
-        /// The text itself: text, varchar, bpchar, json (their receive functions read the text,
-        /// converted from the client encoding, and apply the same typmod checks as input).
+        /// The text itself: text, varchar, bpchar, json, and enums (their receive functions read
+        /// the text, converted from the client encoding, and apply the same typmod checks and
+        /// label lookup as their input functions).
         case text
         /// jsonb: version byte 1, then the text.
         case jsonb
-        case bool, int2, int4, int8, oid, numeric, date, timestamp, timestamptz, uuid
+        case bool, int2, int4, int8, oid, float8, numeric, date, timestamp, timestamptz, uuid
         /// bytea in hex form (`\x…`).
         case bytea
 
@@ -37,6 +39,7 @@ public enum BinaryCopy {
             case 23: self = .int4
             case 20: self = .int8
             case 26: self = .oid
+            case 701: self = .float8
             case 1700: self = .numeric
             case 1082: self = .date
             case 1114: self = .timestamp
@@ -262,6 +265,10 @@ public struct BinaryRowEncoder: Sendable {
             guard len > 0, f[0] != 0x2d, let v = parseInteger(f, len), v <= Int(UInt32.max) else { return false }
             out.put32(4)
             out.put32(UInt32(v))
+        case .float8:
+            guard let v = parseFloat8(f, len) else { return false }
+            out.put32(8)
+            out.put64(v.bitPattern)
         case .uuid:
             return putUUID(f, len, &out)
         case .numeric:
@@ -301,6 +308,39 @@ public struct BinaryRowEncoder: Sendable {
         if negative { return v }
         guard v != Int.min else { return nil }
         return -v
+    }
+
+    /// float8out's forms: `NaN`, `Infinity`, `-Infinity`, or a decimal number, read with strtod
+    /// as float8in reads it (correctly rounded; float8in refuses a result that overflows or
+    /// underflows to zero, so those are the text COPY's to refuse). Only digits, a sign, a
+    /// point and an exponent: strtod's other forms (hex, `inf`, spaces) go as text.
+    static func parseFloat8(_ f: UnsafePointer<UInt8>, _ len: Int) -> Double? {
+        if equals(f, len, "NaN") { return Double.nan }
+        if equals(f, len, "Infinity") { return Double.infinity }
+        if equals(f, len, "-Infinity") { return -Double.infinity }
+        guard len > 0, len < 64 else { return nil }
+        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &buffer) { raw -> Double? in
+            guard let z = raw.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
+            var digits = 0
+            for k in 0..<len {
+                let c = f[k]
+                switch c {
+                case 0x30...0x39: digits += 1
+                case 0x2b, 0x2d, 0x2e, 0x65, 0x45: break
+                default: return nil
+                }
+                z[k] = CChar(bitPattern: c)
+            }
+            z[len] = 0
+            guard digits > 0 else { return nil }
+            var end: UnsafeMutablePointer<CChar>?
+            errno = 0
+            let v = strtod(z, &end)
+            guard let end, z.distance(to: end) == len else { return nil }
+            if errno == ERANGE && (v == 0 || v.isInfinite) { return nil }
+            return v
+        }
     }
 
     /// uuid_out's form, 8-4-4-4-12 hex digits.

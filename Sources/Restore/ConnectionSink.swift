@@ -189,7 +189,16 @@ public final class ConnectionSink: SQLSink {
         guard sameEncoding == true,
               let types = try? connection.resultTypes(Array("SELECT ".utf8) + list + Array(" FROM ".utf8) + target + Array(" LIMIT 0".utf8))
         else { return nil }
-        let columns = types.compactMap(BinaryCopy.Column.init(typeOID:))
+        // An enum's receive function reads the label's text, as its input function does.
+        let others = Set(types.filter { BinaryCopy.Column(typeOID: $0) == nil })
+        var enums: Set<UInt32> = []
+        if !others.isEmpty {
+            let list = "{" + others.map(String.init).joined(separator: ",") + "}"
+            guard let rows = try? connection.query("SELECT oid::text FROM pg_catalog.pg_type WHERE typtype = 'e' AND oid = ANY($1::oid[])", [list])
+            else { return nil }
+            enums = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { UInt32($0) } })
+        }
+        let columns = types.compactMap { BinaryCopy.Column(typeOID: $0) ?? (enums.contains($0) ? .text : nil) }
         guard !columns.isEmpty, columns.count == types.count else { return nil }
         return columns
     }

@@ -57,6 +57,19 @@ private func micros(days: Int64, _ h: Int64 = 0, _ m: Int64 = 0, _ s: Int64 = 0,
         #expect(field(.uuid, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1g") == nil)
     }
 
+    @Test func float8IsReadAsFloat8inReadsIt() {
+        func bits(_ d: Double) -> [UInt8] { be64(Int64(bitPattern: d.bitPattern)) }
+        #expect(field(.float8, "0.1") == bits(0.1))
+        #expect(field(.float8, "-0") == bits(-0.0))
+        #expect(field(.float8, "1.7976931348623157e+308") == bits(Double.greatestFiniteMagnitude))
+        #expect(field(.float8, "5e-324") == bits(Double.leastNonzeroMagnitude), "a denormal is float8in's too")
+        #expect(field(.float8, "NaN") == bits(Double.nan))
+        #expect(field(.float8, "-Infinity") == bits(-Double.infinity))
+        for refused in ["1e400", "1e-400", "0x10", "inf", "nan", " 1", "1 ", "", "e", "-", "1,5"] {
+            #expect(field(.float8, refused) == nil, "\(refused)")
+        }
+    }
+
     @Test func numericsAreBase10000Groups() {
         // ndigits, weight, sign, dscale, digits
         #expect(field(.numeric, "123456.789") == be16(3) + be16(1) + be16(0) + be16(3) + be16(12) + be16(3456) + be16(7890))
@@ -196,7 +209,7 @@ struct BinaryCopyServerTests {
     static let columns = """
         id int, i2 int2, i4 int4, i8 int8, o oid, b bool, n numeric, n2 numeric(12,2), d date,
         ts timestamp, ts3 timestamp(3), tz timestamptz, u uuid, t text, vc varchar(40), bp char(5),
-        j json, jb jsonb, by bytea, pos positive
+        j json, jb jsonb, by bytea, pos positive, f float8, e mood
         """
 
     /// A database with table `src` of awkward values of every converted type (a domain too).
@@ -207,19 +220,24 @@ struct BinaryCopyServerTests {
         defer { c.close() }
         try c.query(#"""
             CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+            CREATE TYPE mood AS ENUM ('sad', 'ok', 'with space', 'é', 'tab\there');
             CREATE TABLE src (\#(Self.columns));
             INSERT INTO src VALUES
               (1, -32768, -2147483648, -9223372036854775808, 0, true, 'NaN', -9999999999.99, '-infinity', '-infinity', '4713-11-24 00:00:00 BC', '-infinity',
-               '00000000-0000-0000-0000-000000000000', '', '', '', 'null', 'null', '\x', 1),
+               '00000000-0000-0000-0000-000000000000', '', '', '', 'null', 'null', '\x', 1, 'NaN', 'sad'),
               (2, 32767, 2147483647, 9223372036854775807, 4294967295, false, 'Infinity', 9999999999.99, 'infinity', 'infinity', '294276-12-31 23:59:59.999', 'infinity',
-               'ffffffff-ffff-ffff-ffff-ffffffffffff', E'tab\there\nnew\\line\rcr\bbs\ffeed\vvt \\N \\. é ☃ \x01', E'\\N', 'a', E'{"k": "\\"q\\" \\\\ \\n"}', E'{"é": [1, 2.50, "\\t"]}', '\x00ff5c0a0d09', 2147483647),
+               'ffffffff-ffff-ffff-ffff-ffffffffffff', E'tab\there\nnew\\line\rcr\bbs\ffeed\vvt \\N \\. é ☃ \x01', E'\\N', 'a', E'{"k": "\\"q\\" \\\\ \\n"}', E'{"é": [1, 2.50, "\\t"]}', '\x00ff5c0a0d09', 2147483647, 'Infinity', 'tab\there'),
               (3, 0, 0, 0, 1, NULL, '-Infinity', 0, '0001-01-01 BC', '0001-01-01 00:00:00 BC', '1582-10-15 00:00:00.001', '0044-03-15 12:00:00 BC',
-               'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', E'\\\\', 'x', NULL, '[]', '{}', '\x5c78', NULL),
-              (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+               'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', E'\\\\', 'x', NULL, '[]', '{}', '\x5c78', NULL, '-Infinity', 'é'),
+              (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
               (5, -1, -1, -1, 2, true, '-0.000000000000000000000000000001', -0.01, '2000-02-29', '1900-01-01 00:00:00', '1900-01-01 00:19:32', '1900-01-01 00:00:00+00',
-               'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', repeat('long ', 20000), 'y', 'ab', '1e400', '1e400', decode(repeat('ab', 50000), 'hex'), 7),
+               'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', repeat('long ', 20000), 'y', 'ab', '1e400', '1e400', decode(repeat('ab', 50000), 'hex'), 7, '-0', 'with space'),
               (6, 1, 1, 1, 3, false, 1e131071 - 1, 0.5, '5874897-12-31', '2024-02-29 23:59:59.999999', '2024-02-29 23:59:59.9995', '1937-07-01 00:00:00+00',
-               gen_random_uuid(), 'x', 'y', 'z', '"string"', '"string"', '\x', 8);
+               gen_random_uuid(), 'x', 'y', 'z', '"string"', '"string"', '\x', 8, '4.9e-324', 'ok'),
+              (7, 1, 1, 1, 3, false, 1, 0.5, '2000-01-01', '2000-01-01 00:00:00', '2000-01-01 00:00:00', '2000-01-01 00:00:00+00',
+               gen_random_uuid(), 'x', 'y', 'z', '1', '1', '\x', 9, '1.7976931348623157e308', 'ok'),
+              (8, 1, 1, 1, 3, false, 1, 0.5, '2000-01-01', '2000-01-01 00:00:00', '2000-01-01 00:00:00', '2000-01-01 00:00:00+00',
+               gen_random_uuid(), 'x', 'y', 'z', '1', '1', '\x', 9, '2.2250738585072014e-308', 'ok');
             INSERT INTO src
               SELECT 100 + g, (g % 65536 - 32768)::int2, (hashint4(g))::int4, hashint8extended(g, 0), (g * 7919)::oid, g % 3 = 0,
                      round((hashint8(g)::numeric / 1e6) ^ (g % 3 + 1) / 7, g % 30) * CASE WHEN g % 2 = 0 THEN -1 ELSE 1 END,
@@ -231,7 +249,9 @@ struct BinaryCopyServerTests {
                      gen_random_uuid(), md5(g::text) || E'\t\\' || chr(32 + g % 5000), left(md5(g::text), g % 40), left(md5(g::text), g % 6),
                      json_build_object('g', g, 's', E'a\tb\\' || chr(32 + g % 5000))::json,
                      jsonb_build_object('g', g, 'n', g / 7.0, 'a', jsonb_build_array(g, E'x\ny')),
-                     decode(md5(g::text), 'hex'), g
+                     decode(md5(g::text), 'hex'), g,
+                     hashint8extended(g, 3)::float8 / 7 * 10::float8 ^ (g % 500 - 300) * CASE WHEN g % 3 = 0 THEN -1 ELSE 1 END,
+                     (enum_range(NULL::mood))[g % 5 + 1]
               FROM generate_series(1, 4000) g;
             """#)
         return db
@@ -258,7 +278,7 @@ struct BinaryCopyServerTests {
         let entry = TOCEntry(dumpId: 9, hadDumper: true, tag: Array(table.utf8), desc: "TABLE DATA", section: .data,
                              defn: [], dependencies: [], location: .none)
         try sink.beginEntry(entry)
-        let columns = "id, i2, i4, i8, o, b, n, n2, d, ts, ts3, tz, u, t, vc, bp, j, jb, by, pos"
+        let columns = "id, i2, i4, i8, o, b, n, n2, d, ts, ts3, tz, u, t, vc, bp, j, jb, by, pos, f, e"
         try sink.beginCopy(Array("COPY public.\(table) (\(columns)) FROM stdin;\n".utf8), entry: entry)
         var i = 0
         while i < data.count {
@@ -282,14 +302,14 @@ struct BinaryCopyServerTests {
         let db = try makeDatabase(admin)
         defer { _ = try? admin.query("DROP DATABASE \(db)") }
         let expected = try rows(db, "src")
-        #expect(expected.count == 4006)
+        #expect(expected.count == 4008)
         // Each zone prints timestamptz with other offsets, some with seconds (Amsterdam until
         // 1937, Monrovia's -00:44:30), some in quarter hours (Chatham, St John's).
         for (k, zone) in ["UTC", "Asia/Kolkata", "America/St_Johns", "Europe/Amsterdam", "Pacific/Chatham", "Africa/Monrovia"].enumerated() {
             let data = try dumpText(db, timeZone: zone)
             let sink = try load(db, "bin\(k)", data, binary: true, timeZone: k % 2 == 0 ? "UTC" : "America/Los_Angeles")
             #expect(sink.binaryTables == 1, "\(zone): the table went binary")
-            #expect(sink.copiedRows[9] == 4006, "\(zone)")
+            #expect(sink.copiedRows[9] == 4008, "\(zone)")
             #expect(try rows(db, "bin\(k)") == expected, "\(zone)")
         }
     }
@@ -311,7 +331,7 @@ struct BinaryCopyServerTests {
         #expect(text.binaryTables == 0)
         let bin = try load(db, "viabinary", data, binary: true)
         #expect(bin.binaryTables == 1)
-        #expect(bin.copiedRows[9] == 4006 && text.copiedRows[9] == 4006)
+        #expect(bin.copiedRows[9] == 4008 && text.copiedRows[9] == 4008)
         let viaText = try rows(db, "viatext")
         #expect(viaText.contains { $0.contains("ABZ") && $0.contains("1999-01-08") && $0.contains(",1500,") }, "\(viaText.filter { $0.contains("ABZ") })")
         #expect(try rows(db, "viabinary") == viaText)
@@ -335,7 +355,7 @@ struct BinaryCopyServerTests {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
             let report = try #require(json["report"] as? [String: Any], "\(r.stdout)")
             #expect(report["binaryCopyTables"] as? Int == binaryTables, "\(levers)")
-            #expect(r.stderr.contains("(4006 rows, \(binaryTables) in binary COPY)"), "\(r.stderr)")
+            #expect(r.stderr.contains("(4008 rows, \(binaryTables) in binary COPY)"), "\(r.stderr)")
             #expect(try rows(restored, "src") == expected, "\(levers)")
         }
     }
