@@ -221,7 +221,7 @@ public final class ConnectionSink: SQLSink {
                     throw CopyAbandoned()
                 }
                 if let at = transcoder?.handedOverAt {
-                    onNote?("\(entry.label): row \(at) of the data is not in the form binary COPY is sent in; the rest goes as text")
+                    onNote?("\(entry.label): row \(at) is not in the text form pg_dump writes; from there on the table's data goes as text COPY")
                 }
             },
             sendText: { try connection.putCopyData($0) })
@@ -301,12 +301,15 @@ public final class ConnectionSink: SQLSink {
     /// anything else.
     static func copyColumnList(_ statement: [UInt8]) -> [UInt8]? {
         let tokens = SQLLexer.tokenize(statement).filter { !$0.kind.isTrivia }
-        guard let open = tokens.firstIndex(where: { $0.kind == .punctuation && statement[$0.start] == 0x28 }) else { return nil }
+        // The first parenthesis, right after the table's name (an option list comes after FROM).
+        guard let open = tokens.firstIndex(where: { $0.kind == .punctuation && statement[$0.start] == 0x28 }), open >= 2,
+              !tokens[..<open].contains(where: { SQLLexer.isKeyword(statement, $0, "FROM") }) else { return nil }
         var expectName = true
-        for t in tokens[(open + 1)...] {
+        for (k, t) in tokens.enumerated().dropFirst(open + 1) {
             if expectName {
                 guard t.kind == .identifier || t.kind == .quotedIdentifier else { return nil }
             } else if t.kind == .punctuation && statement[t.start] == 0x29 {
+                guard k + 1 < tokens.count, SQLLexer.isKeyword(statement, tokens[k + 1], "FROM") else { return nil }
                 return Array(statement[tokens[open].end..<t.start])
             } else if !(t.kind == .punctuation && statement[t.start] == 0x2c) {
                 return nil

@@ -133,6 +133,19 @@ private func micros(days: Int64, _ h: Int64 = 0, _ m: Int64 = 0, _ s: Int64 = 0,
         #expect(field(.bytea, #"\\x0"#) == nil)
     }
 
+    @Test func theColumnListIsTakenFromCopysOwnShape() {
+        func list(_ sql: String) -> String? {
+            ConnectionSink.copyColumnList(Array(sql.utf8)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(list("COPY public.t (a, \"B (c)\", \"d\"\"\") FROM stdin;\n") == "a, \"B (c)\", \"d\"\"\"")
+        #expect(list("COPY \"s\".\"t\" (x) FROM stdin;") == "x")
+        #expect(list("COPY t  FROM stdin;") == nil)
+        #expect(list("COPY t FROM stdin WITH (freeze);") == nil)
+        #expect(list("COPY t (a, 1) FROM stdin;") == nil)
+        #expect(list("COPY t (a) TO stdout;") == nil)
+        #expect(list("COPY t (a, (b)) FROM stdin;") == nil)
+    }
+
     @Test func rowsNeedExactlyTheirFields() {
         let columns: [BinaryCopy.Column] = [.int4, .text, .date]
         #expect(encode(columns, "1\tx\t2000-01-01") == be16(3) + be32(4) + be32(1) + be32(1) + [0x78] + be32(4) + be32(0))
