@@ -1,5 +1,6 @@
 import DumpFormat
 import Ownership
+import Restore
 
 /// The fuzzing entry points (issue 9): one function per reader, decompressor, lexer and the
 /// rewriter, each taking arbitrary bytes. A `DumpError` is the expected answer to bad input; a
@@ -44,6 +45,9 @@ public enum FuzzTargets {
         Target(name: "rewrite", summary: "ownership rewriter on arbitrary SQL statements with a role map",
                seeds: ["pg15/superuser_objects.plain.sql", "pg17/app.plain.sql"],
                run: rewrite),
+        Target(name: "binary-copy", summary: "COPY text to binary COPY for 1-4 column types the first bytes pick, fed in two piece sizes",
+               seeds: ["pg17/app.plain.sql", "pg15/app.plain.sql"],
+               run: binaryCopy),
     ]
 
     public static func target(named name: String) -> Target? { all.first { $0.name == name } }
@@ -118,6 +122,76 @@ public enum FuzzTargets {
                 try d.finish()
             } catch {}
             guard (try? d.reset()) != nil else { return }
+        }
+    }
+
+    static let binaryColumns: [BinaryCopy.Column] = [.text, .jsonb, .bool, .int2, .int4, .int8, .oid, .float8, .numeric,
+                                                     .date, .timestamp, .timestamptz, .uuid, .bytea]
+
+    /// The transcoder on any text: the binary stream is well formed (header, tuples of the
+    /// table's field count, lengths inside it, the trailer last), what goes as text is the input
+    /// from the start of a row on, the rows before it are the binary tuples, and the pieces the
+    /// input comes in change nothing.
+    static func binaryCopy(_ bytes: [UInt8]) {
+        guard let first = bytes.first else { return }
+        let count = 1 + Int(first) % 4
+        guard bytes.count > count else { return }
+        let columns = bytes[1...count].map { binaryColumns[Int($0) % binaryColumns.count] }
+        let input = Array(bytes[(count + 1)...])
+        var outputs: [([UInt8], [UInt8], Int)] = []
+        for piece in [1 + input.count % 4099, max(1, input.count)] {
+            var binary: [UInt8] = [], text: [UInt8] = []
+            var switches = 0
+            let t = BinaryCopyTranscoder(columns: columns, sendBinary: { binary += $0 },
+                                         switchToText: { switches += 1 }, sendText: { text += $0 })
+            var at = 0
+            do {
+                while at < input.count {
+                    let n = min(piece, input.count - at)
+                    try input[at..<(at + n)].withUnsafeBytes { try t.feed($0) }
+                    at += n
+                }
+                try t.finish()
+            } catch {
+                check(false, "the transcoder threw \(error) with senders that do not")
+            }
+            check(switches == (t.isBinary ? 0 : 1), "\(switches) hand-overs")
+            let tuples = tupleCount(binary, fields: columns.count)
+            check(tuples == t.binaryRows, "\(String(describing: tuples)) well-formed tuples, \(t.binaryRows) rows sent binary")
+            if t.isBinary {
+                check(text.isEmpty, "text sent while binary")
+            } else {
+                let k = input.count - text.count
+                check(k >= 0 && Array(input[k...]) == text && (k == 0 || input[k - 1] == 0x0a),
+                      "the text part is not the input from a row on")
+                check(input[..<k].filter { $0 == 0x0a }.count == t.binaryRows, "rows before the hand-over are not the tuples")
+            }
+            outputs.append((binary, text, t.binaryRows))
+        }
+        check(outputs[0].0 == outputs[1].0 && outputs[0].1 == outputs[1].1 && outputs[0].2 == outputs[1].2,
+              "the pieces changed the output")
+    }
+
+    /// The tuples of a binary COPY stream, nil when it is not well formed.
+    static func tupleCount(_ b: [UInt8], fields: Int) -> Int? {
+        guard b.count >= 21, Array(b[0..<19]) == BinaryCopy.header else { return nil }
+        var at = 19, tuples = 0
+        func int(_ width: Int) -> Int? {
+            guard at + width <= b.count else { return nil }
+            var v = 0
+            for k in 0..<width { v = v << 8 | Int(b[at + k]) }
+            at += width
+            return width == 2 ? Int(Int16(truncatingIfNeeded: v)) : Int(Int32(truncatingIfNeeded: v))
+        }
+        while true {
+            guard let n = int(2) else { return nil }
+            if n == -1 { return at == b.count ? tuples : nil }
+            guard n == fields else { return nil }
+            for _ in 0..<n {
+                guard let len = int(4), len >= -1, at + max(len, 0) <= b.count else { return nil }
+                at += max(len, 0)
+            }
+            tuples += 1
         }
     }
 

@@ -52,9 +52,9 @@ public enum BinaryCopy {
     }
 
     /// `PGCOPY\n\377\r\n\0`, flags 0, header extension length 0.
-    static let header: [UInt8] = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]
+    public static let header: [UInt8] = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]
     /// The file trailer: a field count of -1.
-    static let trailer: [UInt8] = [0xff, 0xff]
+    public static let trailer: [UInt8] = [0xff, 0xff]
 }
 
 /// A growable byte buffer written with unaligned big-endian stores.
