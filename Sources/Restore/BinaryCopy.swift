@@ -114,10 +114,8 @@ struct BinaryWriter: ~Copyable {
 }
 
 /// Turns one text COPY row (without its newline) into a binary COPY tuple.
-public struct BinaryRowEncoder: Sendable {
-    public let columns: [BinaryCopy.Column]
-
-    public init(columns: [BinaryCopy.Column]) { self.columns = columns }
+struct BinaryRowEncoder: Sendable {
+    let columns: [BinaryCopy.Column]
 
     /// The most bytes a field of `length` text bytes takes: its length word and value. Text
     /// grows by jsonb's version byte at most; a number or time is at most 12 bytes
@@ -196,12 +194,11 @@ public struct BinaryRowEncoder: Sendable {
         if let prefix { out.put8(prefix) }
         var j = 0
         while j < len {
-            let c = f[j]
-            if c != 0x5c {
-                out.put8(c)
-                j += 1
-                continue
-            }
+            // The run up to the next backslash, whole.
+            let run = memchr(f + j, 0x5c, len - j).map { f.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? len
+            if run > j { out.put(f + j, run - j) }
+            j = run
+            guard j < len else { break }
             guard j + 1 < len else { return false }
             switch f[j + 1] {
             case 0x5c: out.put8(0x5c)
@@ -605,10 +602,7 @@ public final class BinaryCopyTranscoder {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return }
         if !isBinary { return try sendText(bytes) }
         if ended { return }
-        if !startedBinary {
-            startedBinary = true
-            out.put(BinaryCopy.header, BinaryCopy.header.count)
-        }
+        startBinary()
         var pos = 0
         let n = bytes.count
         if !carry.isEmpty {
@@ -619,12 +613,7 @@ public final class BinaryCopyTranscoder {
             let k = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
             carry.append(contentsOf: UnsafeRawBufferPointer(start: base, count: k))
             pos = k + 1
-            let pending = carry
-            carry.removeAll(keepingCapacity: true)
-            let converted = pending.withUnsafeBufferPointer { r in
-                r.baseAddress.map { row(encode: $0, r.count) } ?? row(encode: base, 0)
-            }
-            if !converted {
+            if let pending = takeCarriedRow() {
                 try handOver(pending + [0x0a])
                 return try sendRest(base + pos, n - pos)
             }
@@ -642,6 +631,22 @@ public final class BinaryCopyTranscoder {
             pos += k + 1
             if out.count >= Self.flushAt { try flush() }
         }
+    }
+
+    /// The header, before the first row.
+    private func startBinary() {
+        guard !startedBinary else { return }
+        startedBinary = true
+        out.put(BinaryCopy.header)
+    }
+
+    /// Encodes the carried row (it is never empty) and clears the carry; the row's bytes when
+    /// it must go as text.
+    private func takeCarriedRow() -> [UInt8]? {
+        let pending = carry
+        carry.removeAll(keepingCapacity: true)
+        let converted = pending.withUnsafeBufferPointer { r in r.baseAddress.map { row(encode: $0, r.count) } ?? true }
+        return converted ? nil : pending
     }
 
     /// Encodes one row (or notes the `\.` line); false when it must go as text.
@@ -671,7 +676,7 @@ public final class BinaryCopyTranscoder {
     /// Ends the binary part after the rows converted so far, then sends `pending` as text.
     private func handOver(_ pending: [UInt8]) throws {
         handedOverAt = binaryRows + 1
-        out.put(BinaryCopy.trailer, 2)
+        out.put(BinaryCopy.trailer)
         try flush()
         try switchToText()
         if !pending.isEmpty { try pending.withUnsafeBytes { try sendText($0) } }
@@ -689,26 +694,18 @@ public final class BinaryCopyTranscoder {
         guard !finished else { return }
         finished = true
         guard isBinary else { return }
-        if !startedBinary {
-            startedBinary = true
-            out.put(BinaryCopy.header, BinaryCopy.header.count)
-        }
-        if !carry.isEmpty {
-            let pending = carry
-            carry.removeAll()
-            let converted = pending.withUnsafeBufferPointer { r in r.baseAddress.map { row(encode: $0, r.count) } ?? true }
-            if !converted { return try handOver(pending) }
-        }
-        out.put(BinaryCopy.trailer, 2)
+        startBinary()
+        if !carry.isEmpty, let pending = takeCarriedRow() { return try handOver(pending) }
+        out.put(BinaryCopy.trailer)
         try flush()
     }
 }
 
 private extension BinaryWriter {
-    mutating func put(_ bytes: [UInt8], _ n: Int) {
-        reserve(n)
+    mutating func put(_ bytes: [UInt8]) {
+        reserve(bytes.count)
         bytes.withUnsafeBufferPointer { b in
-            if let p = b.baseAddress { put(p, n) }
+            if let p = b.baseAddress { put(p, b.count) }
         }
     }
 }

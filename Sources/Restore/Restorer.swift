@@ -346,7 +346,7 @@ public final class Restorer {
         // to plain COPY there: nothing is gained where the database is not new.
         sink.truncateBeforeCopy = options.bulkLoad.contains(.copyFreeze) && !options.inPlace
         sink.binaryCopy = sink.truncateBeforeCopy && options.bulkLoad.contains(.binaryCopy)
-        sink.onNote = { [log] m in log(m) }
+        sink.onNote = log
         return (conn, sink)
     }
 

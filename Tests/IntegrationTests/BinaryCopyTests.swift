@@ -379,20 +379,18 @@ struct BinaryCopyServerTests {
         defer { _ = try? admin.query("DROP DATABASE \(db)") }
         let data = try dumpText(db, timeZone: "UTC")
         // The domain's check made stricter: the same SQLSTATE either way.
-        for (change, state) in [("ALTER DOMAIN positive ADD CONSTRAINT small CHECK (VALUE < 100) NOT VALID", "23514")] {
-            let c = try Connection(conninfo: "dbname=\(db)")
-            try c.query(change)
-            c.close()
-            var states: [String?] = []
-            for binary in [false, true] {
-                do {
-                    try load(db, "rej_\(binary)", data, binary: binary)
-                    states.append(nil)
-                } catch let e as ServerError {
-                    states.append(e.sqlState)
-                }
+        let c = try Connection(conninfo: "dbname=\(db)")
+        try c.query("ALTER DOMAIN positive ADD CONSTRAINT small CHECK (VALUE < 100) NOT VALID")
+        c.close()
+        var states: [String?] = []
+        for binary in [false, true] {
+            do {
+                try load(db, "rej_\(binary)", data, binary: binary)
+                states.append(nil)
+            } catch let e as ServerError {
+                states.append(e.sqlState)
             }
-            #expect(states == [state, state], "\(change)")
         }
+        #expect(states == ["23514", "23514"])
     }
 }
