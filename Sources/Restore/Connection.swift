@@ -174,7 +174,7 @@ public final class Connection {
         guard bytes.count > 0 else { return }
         if sender == nil, copyQueueBytes > 0 { sender = CopySender(conn: conn, limit: copyQueueBytes) }
         guard let sender else {
-            try Connection.send(conn, bytes)
+            guard Connection.send(conn, bytes) else { throw lost("sending COPY data failed") }
             return
         }
         if !sender.put(bytes) {
@@ -221,17 +221,17 @@ public final class Connection {
         return 0
     }
 
-    /// PQputCopyData in messages of at most `copyMessageBytes`.
-    fileprivate static func send(_ conn: OpaquePointer, _ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
+    /// PQputCopyData in messages of at most `copyMessageBytes`; false if libpq failed (its error
+    /// message says why).
+    fileprivate static func send(_ conn: OpaquePointer, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
         var off = 0
         while off < bytes.count {
             let n = min(bytes.count - off, copyMessageBytes)
-            if PQputCopyData(conn, base.assumingMemoryBound(to: CChar.self) + off, Int32(n)) != 1 {
-                throw ServerError("sending COPY data failed")
-            }
+            if PQputCopyData(conn, base.assumingMemoryBound(to: CChar.self) + off, Int32(n)) != 1 { return false }
             off += n
         }
+        return true
     }
 
     /// The sender thread of the COPY in progress, if any; nothing else touches `conn` while it runs.
@@ -445,12 +445,15 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<C
 
 /// COPY data leaves on a thread of its own, through a queue of at most `limit` bytes.
 ///
-/// Why: the connection's socket holds little (a Unix socket's default send buffer is 208 KiB),
-/// so a thread that both prepares COPY data (decompression hand-over, binary conversion) and
-/// sends it in blocking mode stops preparing whenever the server is busy with the last message,
-/// and the server then waits for the next one. With the queue between them, preparation runs
-/// ahead while the sender waits on the socket. Measured on the bench's 726 MB `events` table
-/// (`wal_level = replica`, 2 cores): 4.51 s without, 3.7 s with.
+/// Used only where the kernel would not widen a Unix socket's send buffer (see
+/// `Connection.widenSendBuffer`). Such a socket holds 208 KiB, so a thread that both prepares COPY
+/// data (the decompressed stream's hand-over, binary conversion) and sends it in blocking mode
+/// stops preparing whenever the socket is full, and the server then waits for the next data.
+/// With the queue between them, preparation runs ahead while the sender waits on the socket.
+/// Measured on the bench's 726 MB `events` table (`wal_level = replica`, 2 cores, the socket at
+/// 208 KiB; restore plus CHECKPOINT, medians of 3): from the calling thread 4.71 s in 256 KiB
+/// messages and 4.24 s in 32 KiB ones; with the sender and 64 KiB messages 3.85 s. With the
+/// socket widened to 4 MiB instead: 3.55-3.68 s, where a sender adds nothing.
 private final class CopySender: @unchecked Sendable {
     private let conn: OpaquePointer
     private let limit: Int
@@ -512,7 +515,7 @@ private final class CopySender: @unchecked Sendable {
             if chunks.isEmpty || failed { break }
             let chunk = chunks.removeFirst()
             cond.unlock()
-            let ok = (try? chunk.withUnsafeBytes { try Connection.send(conn, $0) }) != nil
+            let ok = chunk.withUnsafeBytes { Connection.send(conn, $0) }
             cond.lock()
             queued -= chunk.count
             if !ok { failed = true; chunks.removeAll(); queued = 0 }
