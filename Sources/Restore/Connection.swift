@@ -168,8 +168,9 @@ public final class Connection {
         throw ServerError("the statement did not start COPY FROM STDIN")
     }
 
-    /// Send COPY data. The bytes are queued for the connection's sender thread (see
-    /// `CopySender`): this returns once they are copied, and blocks only while the queue is full.
+    /// Send COPY data: from this thread, or, where the socket could not be widened, through the
+    /// connection's sender thread (see `CopySender`), which returns once the bytes are queued and
+    /// blocks only while the queue is full.
     public func putCopyData(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
         if sender == nil, copyQueueBytes > 0 { sender = CopySender(conn: conn, limit: copyQueueBytes) }
@@ -237,8 +238,8 @@ public final class Connection {
     /// The sender thread of the COPY in progress, if any; nothing else touches `conn` while it runs.
     private var sender: CopySender?
 
-    /// Wait until the sender thread has handed every queued byte to libpq, and end it. Every use
-    /// of `conn` but `putCopyData` calls this first. A failed send shows in libpq's state (the
+    /// Wait until the sender thread has handed every queued byte to libpq, and end it. Every call
+    /// that starts talking to the server (exec, query, lo_open, endCopy) calls this first. A failed send shows in libpq's state (the
     /// connection's status and error message), where the caller's next step finds it.
     private func settle() {
         guard let s = sender else { return }
@@ -518,7 +519,7 @@ private final class CopySender: @unchecked Sendable {
             let ok = chunk.withUnsafeBytes { Connection.send(conn, $0) }
             cond.lock()
             queued -= chunk.count
-            if !ok { failed = true; chunks.removeAll(); queued = 0 }
+            if !ok { failed = true; chunks.removeAll() }
             cond.broadcast()
         }
         done = true
