@@ -44,17 +44,8 @@ public struct RewriteContext: Sendable {
         self.createdIds = createdIds
     }
 
-    /// An ACL entry on an object the dump does not create: a built-in object whose privileges were
-    /// changed (e.g. a column grant on a `pg_catalog` table). pg_dump makes such an ACL depend on
-    /// the object's dumpId although it writes no entry for the object; a plain script's entries
-    /// have no dependencies, so there the schema tells (`pg_catalog`, `information_schema`).
-    /// Its owner is the bootstrap superuser, never the mapped role: it runs as the restoring login.
-    public static func isBuiltInObjectACL(_ e: TOCEntry, createdIds: Set<Int>?) -> Bool {
-        guard e.desc == "ACL" else { return false }
-        if let ns = e.namespace, ns == Array("pg_catalog".utf8) || ns == Array("information_schema".utf8) { return true }
-        guard let createdIds, let object = e.dependencies.first else { return false }
-        return !createdIds.contains(object)
-    }
+    /// Who runs each entry, as far as the rewrite needs it (the `SET ROLE owner` around grants).
+    public var entryPolicy: EntryPolicy { EntryPolicy(createdIds: createdIds) }
 }
 
 /// Rewriting of TOC entries and SQL statements: pure functions of (input, context).
@@ -306,11 +297,8 @@ public enum Rewriter {
     /// `LARGE OBJECTS a..b` group entries, whose text pg_restore splits at every `;` and replays
     /// per large object (IssueACLPerBlob): every command there must name `LARGE OBJECT n`.
     static func runsAsOwner(_ e: TOCEntry, _ ctx: RewriteContext, owner: [UInt8]?, defn: [UInt8]) -> Bool {
-        guard e.desc == "ACL", let owner, !owner.isEmpty, !RewriteContext.isBuiltInObjectACL(e, createdIds: ctx.createdIds) else { return false }
-        let tag = e.tag ?? []
-        if tag.starts(with: Array("LARGE OBJECTS ".utf8)) { return false }
-        // A superuser owns these whatever the map says (see RoleMap.superuserOwnedDescs).
-        if RoleMap.superuserOwnedDescs.contains(where: { tag.starts(with: Array(($0 + " ").utf8)) }) { return false }
+        guard let owner, !owner.isEmpty, ctx.entryPolicy.aclRunsAsObjectOwner(e) else { return false }
+        if (e.tag ?? []).starts(with: Array("LARGE OBJECTS ".utf8)) { return false }
         // Only when there is something to run (plain pseudo-entries may hold only context SETs).
         guard let items = try? SQLStatement.split(defn) else { return false }
         return items.contains { s in

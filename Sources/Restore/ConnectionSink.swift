@@ -27,6 +27,9 @@ public final class ConnectionSink: SQLSink {
     public private(set) var ranAsLogin: [String] = []
     public private(set) var largeObjects = 0
     public private(set) var entriesRun = 0
+    /// Predefined roles the entries run name as their owner (they keep it: the map never sends
+    /// a predefined role elsewhere), for the owners check.
+    public private(set) var predefinedOwners: Set<String> = []
     /// The entry being run (nil: the prelude or the trailer).
     public private(set) var current: TOCEntry?
     /// Called before each entry (progress).
@@ -51,6 +54,7 @@ public final class ConnectionSink: SQLSink {
         guard let entry else { return }
         entriesRun += 1
         onEntry?(entry)
+        if let o = entry.owner, EntryPolicy.isPredefinedRole(o) { predefinedOwners.insert(text(o)) }
         if runsAsLogin(entry) {
             ranAsLogin.append(entry.label)
             if role != .login { try run(Array("RESET ROLE;".utf8)); role = .login }

@@ -35,33 +35,8 @@ public struct PreflightReport: Sendable {
 }
 
 public enum Preflight {
-    /// Entries that only a superuser can restore.
-    public static func needsSuperuser(_ e: TOCEntry) -> Bool {
-        switch e.desc {
-        case "EVENT TRIGGER", "FOREIGN DATA WRAPPER":
-            return true
-        case "PROCEDURAL LANGUAGE":
-            // CREATE [OR REPLACE] TRUSTED PROCEDURAL LANGUAGE can be created by database owners.
-            guard let d = e.defn else { return true }
-            return !containsWord(d, "TRUSTED")
-        case "FUNCTION", "PROCEDURE":
-            guard let d = e.defn, let stmt = try? SQLStatement.split(d).first(where: { $0.kind == .statement }) else { return false }
-            let sig = stmt.significantTokens
-            for (i, t) in sig.enumerated() where stmt.isKeyword(t, "LANGUAGE") && i + 1 < sig.count {
-                if let lang = SQLLexer.identifierName(stmt.bytes, sig[i + 1]), lang == Array("c".utf8) || lang == Array("internal".utf8) {
-                    return true
-                }
-            }
-            return false
-        default:
-            return false
-        }
-    }
-
-    static func containsWord(_ sql: [UInt8], _ word: StaticString) -> Bool {
-        guard let stmt = try? SQLStatement.split(sql).first(where: { $0.kind == .statement }) else { return false }
-        return stmt.significantTokens.prefix(6).contains { stmt.isKeyword($0, word) }
-    }
+    /// Entries that only a superuser can restore (the entry policy's rule).
+    public static func needsSuperuser(_ e: TOCEntry) -> Bool { EntryPolicy.needsSuperuser(e) }
 
     /// Ask the server. `namedRoles`: every role the rewritten dump names (owners and SQL);
     /// `grantors`: third-party grantors whose blocks become SET ROLE.
@@ -81,7 +56,12 @@ public enum Preflight {
         let canSetOwner = ownerExists ? try canSet(owner) : false
         let missing = namedRoles.filter { $0 != owner && !existing.contains($0) && !RoleMap.isNeverMapped(Array($0.utf8)) }.sorted()
         var unreachable: [String] = []
-        for g in grantors.sorted() where existing.contains(g) { if !(try canSet(g)) { unreachable.append(g) } }
+        for g in grantors.sorted() where existing.contains(g) {
+            // R owns the scratch database, so it (and through it the login) acts for
+            // pg_database_owner there, whatever the maintenance database says.
+            if Array(g.utf8) == EntryPolicy.databaseOwnerRole && canSetOwner { continue }
+            if !(try canSet(g)) { unreachable.append(g) }
+        }
         let superOnly = isSuper ? [] : entries.filter(needsSuperuser).map(\.label)
         let version = try conn.query("SHOW server_version").first?[0] ?? "?"
         return PreflightReport(server: "\(conn.displayName) (PostgreSQL \(version))", serverVersion: conn.serverVersion,
@@ -101,8 +81,9 @@ extension Preflight {
     public static func restoreProblems(_ conn: Connection, entries: [TOCEntry], needsCreateDB: Bool,
                                        owner: String? = nil, standardConformingStrings: Bool = true) throws -> [String] {
         var p: [String] = []
-        let who = try conn.query("SELECT rolsuper::text, rolcreatedb::text FROM pg_roles WHERE rolname = current_user").first
+        let who = try conn.query("SELECT rolsuper::text, rolcreatedb::text, rolname::text FROM pg_roles WHERE rolname = current_user").first
         let isSuper = who?[0] == "true"
+        let login = (who?[2] ?? nil) ?? "?"
         if needsCreateDB && !isSuper && who?[1] != "true" {
             p.append("the login cannot create databases (it needs CREATEDB for the scratch database, or use --in-place)")
         }
@@ -118,7 +99,17 @@ extension Preflight {
                 if let n = kinds[.defaultPrivilegesRole] { owned[text(role), default: 0] += n }
             }
             let setPrivilege = conn.serverVersion >= 160000 ? "SET" : "MEMBER"
-            for (x, n) in owned.sorted(by: { $0.key < $1.key }) {
+            for (x, n) in owned.sorted(by: { $0.key < $1.key }) where EntryPolicy.isPredefinedRole(Array(x.utf8)) {
+                // pg_database_owner: R acts for it in the database it owns. Another predefined
+                // role: its entries run as the login (the entry policy), which must be able to act for it.
+                guard EntryPolicy.isPredefinedOwnerTheLoginActsFor(Array(x.utf8)), !isSuper else { continue }
+                let can = try conn.query("SELECT pg_has_role(current_user, oid, '\(setPrivilege)')::text FROM pg_roles WHERE rolname = $1", [x])
+                if let row = can.first, row[0] != "true" {
+                    p.append("the predefined role \(oneLine(x)) owns \(n) object\(n == 1 ? "" : "s") or default privilege\(n == 1 ? "" : "s") in the dump; they keep that owner and are created by the login, "
+                             + "which must be a superuser or a member of it (grant it: GRANT \(oneLine(Identifier.quote(x))) TO \(oneLine(Identifier.quote(login)))), or restore as a superuser)")
+                }
+            }
+            for (x, n) in owned.sorted(by: { $0.key < $1.key }) where !EntryPolicy.isPredefinedRole(Array(x.utf8)) {
                 let can = try conn.query("SELECT pg_has_role($1, oid, '\(setPrivilege)')::text FROM pg_roles WHERE rolname = $2", [owner, x])
                 // A role that does not exist is reported as missing by the preflight.
                 if let row = can.first, row[0] != "true" {

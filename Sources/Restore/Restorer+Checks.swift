@@ -34,7 +34,7 @@ extension Restorer {
         var byLogin: [String] = []
         for row in try conn.query(Self.ownersQuery) {
             let kind = row[0] ?? "?", name = row[1] ?? "?", owner = row[2] ?? "?"
-            if owner == options.owner || options.keepOwners.contains(owner) { continue }
+            if owner == options.owner || options.keepOwners.contains(owner) || predefinedOwners.contains(owner) { continue }
             if owner == login && Self.loginMayOwn.contains(kind) { byLogin.append("\(kind) \(name)"); continue }
             wrong.append("\(kind) \(name) owned by \(owner)")
         }
@@ -73,7 +73,8 @@ extension Restorer {
     /// triggers, which PostgreSQL refuses to give a non-superuser) and extensions.
     static let loginMayOwn: Set<String> = ["foreign-data wrapper", "event trigger", "extension"]
 
-    /// (kind, identity, owner) of every object in user schemas, extension members left out.
+    /// (kind, identity, owner) of every object in user schemas, extension members left out, and
+    /// implicit array types (they follow their element type: an extension's are not its members).
     static let ownersQuery = """
         WITH ns AS (SELECT oid, nspname FROM pg_namespace
                     WHERE nspname NOT IN ('pg_catalog', 'information_schema')
@@ -84,6 +85,7 @@ extension Restorer {
           UNION ALL SELECT 'relation', 'pg_class'::regclass, x.oid, ns.nspname || '.' || x.relname, x.relowner FROM pg_class x JOIN ns ON ns.oid = x.relnamespace
           UNION ALL SELECT 'function', 'pg_proc'::regclass, x.oid, ns.nspname || '.' || x.proname, x.proowner FROM pg_proc x JOIN ns ON ns.oid = x.pronamespace
           UNION ALL SELECT 'type', 'pg_type'::regclass, x.oid, ns.nspname || '.' || x.typname, x.typowner FROM pg_type x JOIN ns ON ns.oid = x.typnamespace
+            WHERE NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = x.typelem AND e.typarray = x.oid)
           UNION ALL SELECT 'collation', 'pg_collation'::regclass, x.oid, ns.nspname || '.' || x.collname, x.collowner FROM pg_collation x JOIN ns ON ns.oid = x.collnamespace
           UNION ALL SELECT 'conversion', 'pg_conversion'::regclass, x.oid, ns.nspname || '.' || x.conname, x.conowner FROM pg_conversion x JOIN ns ON ns.oid = x.connamespace
           UNION ALL SELECT 'operator', 'pg_operator'::regclass, x.oid, ns.nspname || '.' || x.oprname, x.oprowner FROM pg_operator x JOIN ns ON ns.oid = x.oprnamespace

@@ -331,6 +331,8 @@ public final class Restorer {
     var loadedRows: [Int: Int64] = [:]
     /// The login the load ran as.
     var login = ""
+    /// Predefined roles the dump gives objects to (they keep them).
+    var predefinedOwners: Set<String> = []
 
     /// One load connection and its sink, set up alike for every job.
     func openSession(_ created: Set<Int>?) throws -> (Connection, ConnectionSink) {
@@ -339,8 +341,9 @@ public final class Restorer {
         conn.onNotice { [log] m in log("server: \(m)") }
         if options.disableTriggers { try conn.query("SET session_replication_role = replica") }
         for setting in BulkLoad.sessionSettings(options.bulkLoad) { try conn.query(setting) }
+        let policy = EntryPolicy(createdIds: created)
         let sink = ConnectionSink(connection: conn, owner: options.owner, ignoredStates: options.ignoredStates) { e in
-            Self.runsAsLogin(e, createdIds: created)
+            policy.runner(e) == .login
         }
         // In place, the tables are the dump's own too (the database had no relations), but keep
         // to plain COPY there: nothing is gained where the database is not new.
@@ -412,6 +415,7 @@ public final class Restorer {
         report.ranAsLogin = sinks.flatMap(\.ranAsLogin)
         report.ignoredErrors = sinks.flatMap(\.ignored)
         report.largeObjects = sinks.map(\.largeObjects).reduce(0, +)
+        predefinedOwners = sinks.reduce(into: Set<String>()) { $0.formUnion($1.predefinedOwners) }
         report.binaryCopyTables = sinks.map(\.binaryTables).reduce(0, +)
         report.dataBytes = auditors.map(\.dataBytes).reduce(0, +)
         dumpTables = auditors.flatMap(\.tables)
@@ -420,22 +424,6 @@ public final class Restorer {
         for w in source.warnings { log("warning: \(w)") }
         if !report.ranAsLogin.isEmpty { log("ran as the login \(login): \(report.ranAsLogin.joined(separator: "; "))") }
         for i in report.ignoredErrors { log("ignored error \(i.sqlState) in \(i.entry): \(i.message)") }
-    }
-
-    /// Entries the login runs itself, not the owner role: what needs a superuser, extensions,
-    /// the database's own settings (ALTER ROLE … IN DATABASE needs CREATEROLE), and ACLs of
-    /// built-in objects (owned by the bootstrap superuser, never by R).
-    public static func runsAsLogin(_ e: TOCEntry, createdIds: Set<Int>?) -> Bool {
-        // A foreign server needs USAGE on its wrapper, which the wrapper's (superuser) owner
-        // holds and R does not until the ACL pass: the login creates it, ALTER SERVER gives it to R.
-        if Preflight.needsSuperuser(e) || e.desc == "EXTENSION" || e.desc == "SERVER" { return true }
-        if RestorePlan.isDatabaseLevel(e) && e.desc != "ACL" { return true }
-        // Comments, labels and grants on what only a superuser may own.
-        if ["COMMENT", "SECURITY LABEL", "ACL"].contains(e.desc),
-           RoleMap.superuserOwnedDescs.contains(where: { (e.tag ?? []).starts(with: Array(($0 + " ").utf8)) }) {
-            return true
-        }
-        return RewriteContext.isBuiltInObjectACL(e, createdIds: createdIds)
     }
 
     /// The dump's database-level entries (ALTER DATABASE … SET, database grants and comment),

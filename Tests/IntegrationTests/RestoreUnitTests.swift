@@ -30,11 +30,19 @@ import Testing
         let ownACL = TOCEntry(dumpId: 21, tag: Array("TABLE t".utf8), desc: "ACL", section: .none,
                               defn: Array("GRANT SELECT ON TABLE public.t TO r;".utf8), namespace: Array("public".utf8),
                               owner: Array("app".utf8), dependencies: [10])
-        #expect(Restorer.runsAsLogin(builtinACL, createdIds: created))
-        #expect(!Restorer.runsAsLogin(ownACL, createdIds: created))
-        #expect(Restorer.runsAsLogin(TOCEntry(dumpId: 3, tag: Array("hstore".utf8), desc: "EXTENSION", section: .preData), createdIds: created))
-        #expect(Restorer.runsAsLogin(TOCEntry(dumpId: 4, tag: Array("FOREIGN DATA WRAPPER w".utf8), desc: "COMMENT", section: .none), createdIds: created))
-        #expect(!Restorer.runsAsLogin(TOCEntry(dumpId: 5, tag: Array("t".utf8), desc: "TABLE", section: .preData), createdIds: created))
+        let policy = EntryPolicy(createdIds: created)
+        #expect(policy.runner(builtinACL) == .login)
+        #expect(policy.runner(ownACL) == .ownerRole)
+        #expect(policy.runner(TOCEntry(dumpId: 3, tag: Array("hstore".utf8), desc: "EXTENSION", section: .preData)) == .login)
+        #expect(policy.runner(TOCEntry(dumpId: 4, tag: Array("FOREIGN DATA WRAPPER w".utf8), desc: "COMMENT", section: .none)) == .login)
+        #expect(policy.runner(TOCEntry(dumpId: 5, tag: Array("t".utf8), desc: "TABLE", section: .preData)) == .ownerRole)
+        // The extension's own comment is the login's (it created the extension and owns it).
+        #expect(policy.runner(TOCEntry(dumpId: 6, tag: Array("EXTENSION hstore".utf8), desc: "COMMENT", section: .none)) == .login)
+        // A predefined owner: the login acts for it; pg_database_owner: the owner role does (it owns the database).
+        #expect(policy.runner(TOCEntry(dumpId: 7, tag: Array("f()".utf8), desc: "FUNCTION", section: .preData,
+                                       owner: Array("pg_signal_backend".utf8))) == .login)
+        #expect(policy.runner(TOCEntry(dumpId: 8, tag: Array("SCHEMA public".utf8), desc: "ACL", section: .none,
+                                       owner: Array("pg_database_owner".utf8))) == .ownerRole)
 
         // The rewriter wraps an ACL in SET ROLE <owner> only when the dump creates the object.
         let map = RoleMap(owner: Array("dest".utf8), explicit: [], keepOwners: [], owners: [Array("postgres".utf8): 1, Array("app".utf8): 1])
