@@ -108,4 +108,12 @@ public struct RoleMap: Sendable {
         out += kept.sorted { text($0) < text($1) }.map { "\(shown($0)) → \(shown($0)) (\(Reason.kept.rawValue))" }
         return out
     }
+
+    /// "role map (owner R):" and a line per mapping, for reports and logs (no final newline).
+    public var reportText: String {
+        var s = "role map (owner \(owner.map { shown($0) } ?? "not set")):"
+        if lines.isEmpty { s += "\n  (every role maps to itself)" }
+        for l in lines { s += "\n  \(l)" }
+        return s
+    }
 }

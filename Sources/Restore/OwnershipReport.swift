@@ -40,4 +40,12 @@ public struct OwnershipReport: Sendable {
         }
         return report
     }
+
+    /// The report for the role options: the map built from them, then `evaluate`.
+    public static func build(entries: [TOCEntry], plain: Bool, standardConformingStrings: Bool, roles: RoleSettings,
+                             owner: String, connection: Connection?, selectedEntries: [TOCEntry]? = nil) throws -> OwnershipReport {
+        let map = roles.roleMap(for: entries, plain: plain, standardConformingStrings: standardConformingStrings)
+        return try evaluate(entries: entries, plain: plain, standardConformingStrings: standardConformingStrings, map: map,
+                            owner: owner, policy: roles.missingRoles, connection: connection, selectedEntries: selectedEntries)
+    }
 }

@@ -12,12 +12,10 @@ extension OwnershipReport {
         guard let owner = roles.effectiveOwner else {
             throw ValidationError("--target needs an owner role: give --owner ROLE or set DB_OWNER")
         }
-        let map = try roles.roleMap(for: entries, plain: plain)
         var conn = connection
         if conn == nil, let target { conn = try Connection(conninfo: target) }
-        return try OwnershipReport.evaluate(entries: entries, plain: plain, standardConformingStrings: standardConformingStrings,
-                                            map: map, owner: owner, policy: roles.missingRoles, connection: conn,
-                                            selectedEntries: selectedEntries)
+        return try OwnershipReport.build(entries: entries, plain: plain, standardConformingStrings: standardConformingStrings,
+                                         roles: try roles.settings(), owner: owner, connection: conn, selectedEntries: selectedEntries)
     }
 
     var text: String {
@@ -26,6 +24,8 @@ extension OwnershipReport {
         s += roleMapText(audit.map).split(separator: "\n").map { "  \($0)\n" }.joined()
         s += "  objects not owned by \(audit.map.owner.map { shown($0) } ?? "-") after the rewrite: \(audit.notOwned.count)\n"
         for n in audit.notOwned { s += "    \(one(n.entry)): \(one(n.owner)) (\(one(n.reason)))\n" }
+        s += "  entries a restore runs as the login (the rest as the owner role): \(audit.runAsLogin.count)\n"
+        for n in audit.runAsLogin { s += "    \(one(n.entry)): \(one(n.reason))\n" }
         s += "  roles the rewritten dump names:\n"
         for (r, n) in audit.namedRoles.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
             let missing = preflight?.missingRoles.contains(r) == true ? "  MISSING on target" : ""
@@ -55,6 +55,7 @@ extension OwnershipReport {
         var owner: String?
         var roleMap: [String]
         var notOwned: [NotOwnedJ]
+        var runAsLogin: [NotOwnedJ]
         var namedRoles: [String: Int]
         var unclassified: [String]
         var droppedGrants: [String]
@@ -66,6 +67,7 @@ extension OwnershipReport {
     var json: JSON {
         JSON(owner: audit.map.owner.map { DumpFormat.text($0) }, roleMap: audit.map.lines,
              notOwned: audit.notOwned.map { .init(entry: $0.entry, owner: $0.owner, reason: $0.reason) },
+             runAsLogin: audit.runAsLogin.map { .init(entry: $0.entry, owner: $0.owner, reason: $0.reason) },
              namedRoles: audit.namedRoles,
              unclassified: audit.findings.filter { $0.kind == .unclassified }.map(\.description),
              droppedGrants: audit.findings.filter { $0.kind == .droppedGrant }.map(\.description),

@@ -203,74 +203,12 @@ struct RestoreCommand: ParsableCommand {
         }
         options.swapRetrySeconds = swapRetryDelay
 
-        let admin: Connection
-        do {
-            admin = try Connection(conninfo: target, database: inPlace ? dbname : maintenanceDB, defaults: env.connectionDefaults)
-        } catch let e as ServerError {
-            printMessage("pgreown: \(e.description)")
-            return Exit.unavailable
-        }
-        var source = try DumpSource.open(dump)
-        let started = monotonicSeconds()
-        printMessage("pgreown: restoring \(source.name) (\(source.format.rawValue)) into \(dbname) on \(admin.displayName.isEmpty ? "the default server" : admin.displayName) as owner \(owner)")
-
-        // The entries the ownership policy and the preflight look at.
-        var entries: [TOCEntry]
-        var plainRewrite: ((TOCEntry) throws -> TOCEntry)?
-        var growing: GrowingRoleMap?
-        if let toc = try source.readTOC() {
-            entries = toc.entries
-        } else if RewritePlain.isRegularFile(dump) {
-            let collector = PlainEntryCollector()
-            try source.read(collector, data: true)
-            entries = collector.entries
-            source = try DumpSource.open(dump)
-        } else {
-            printError(RewritePlain.streamingRule)
-            entries = []
-            growing = try roles.growingRoleMap()
-        }
-        let plain = source.format == .plain
-        let scs = entries.standardConformingStrings
-        // The preflight looks at what is selected.
-        let version = ScriptWriter.Version.parse(try source.readTOC()?.header.pgDumpVersion ?? []) ?? .init(major: 17)
-        let plan = RestorePlan(entries: entries, version: version, selection: selection)
-        let selected = plan.entries.indices.filter { plain || !plan.parts[$0].isEmpty || RestorePlan.isDatabaseLevel(plan.entries[$0]) }
-            .map { plan.entries[$0] }
-        let report = try OwnershipReport.build(entries: entries, plain: plain, standardConformingStrings: scs,
-                                               roles: roles, target: target, connection: admin, selectedEntries: selected)
-        printError(roleMapText(report.audit.map).trimmingCharacters(in: "\n"))
-        for f in report.audit.findings { printMessage("  \(f)") }
-        var problems = report.policyProblems
-        let selectedIds = Set(selected.map(\.dumpId))
-        problems += try Preflight.restoreProblems(admin, entries: report.audit.rewritten.filter { selectedIds.contains($0.dumpId) },
-                                                  needsCreateDB: !inPlace, owner: owner, standardConformingStrings: scs)
-        if !problems.isEmpty {
-            for p in problems { printMessage("  problem: \(p)") }
-            printMessage("pgreown: preflight refused: \(problems.count) problem(s), nothing was created; first: \(problems[0])")
-            return Exit.unavailable
-        }
-
-        if plain {
-            if let growing {
-                plainRewrite = { e in
-                    let ctx = growing.observe(e, standardConformingStrings: scs)
-                    return try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: scs, plain: true).entry
-                }
-            } else {
-                let context = report.rewriteContext
-                plainRewrite = { e in try Rewriter.rewriteEntry(e, context, standardConformingStrings: scs, plain: true).entry }
-            }
-        }
-
-        options.mappedAwayRoles = Set(report.audit.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) })
-        let restorer = Restorer(options: options)
-        defer { finalReport = restorer.report }
+        let job = RestoreJob(RestoreJob.Request(dump: dump, options: options, roles: try roles.settings()))
         // Progress: a live line on a terminal, a log line every 10 s otherwise.
         let terminal = isatty(2) == 1
         var lastLine = 0.0
         var live = false
-        restorer.onProgress = { p in
+        job.onProgress = { p in
             if terminal {
                 writeAll(2, Array("\r\u{1b}[K\(p.line)".utf8))
                 live = true
@@ -279,18 +217,23 @@ struct RestoreCommand: ParsableCommand {
                 printMessage("pgreown: progress: \(p.line)")
             }
         }
-        restorer.log = { m in
+        job.log = { m in
             if terminal { writeAll(2, Array("\r\u{1b}[K".utf8)) }
             printMessage("pgreown: \(m)")
         }
         defer { if live { writeAll(2, Array("\r\u{1b}[K".utf8)) } }
-        if let growing {
-            restorer.mappedAwayRoles = { Set(growing.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) }) }
-        }
-        do {
-            try restorer.run(source: source, entries: plain ? nil : report.audit.rewritten, plainRewrite: plainRewrite)
-        } catch let f as Restorer.Failure {
-            if json { writeOut(try encodeJSON(RestoreJSON(report: restorer.report, ok: false, error: f.description))) }
+        defer { finalReport = job.restorer?.report }
+        let started = monotonicSeconds()
+        switch try job.run() {
+        case .unavailable(let e):
+            printMessage("pgreown: \(e.description)")
+            return Exit.unavailable
+        case .refused(let problems):
+            for p in problems { printMessage("  problem: \(p)") }
+            printMessage("pgreown: preflight refused: \(problems.count) problem(s), nothing was created; first: \(problems[0])")
+            return Exit.unavailable
+        case .failed(let f):
+            if json, let r = job.restorer?.report { writeOut(try encodeJSON(RestoreJSON(report: r, ok: false, error: f.description))) }
             printMessage("pgreown: restore failed: \(f.description)")
             switch f.underlying {
             case let e as Interrupted:
@@ -302,17 +245,15 @@ struct RestoreCommand: ParsableCommand {
             default:
                 return Exit.problems
             }
+        case .restored:
+            guard let r = job.restorer?.report else { return Exit.internalError }
+            if json { writeOut(try encodeJSON(RestoreJSON(report: r, ok: true, error: nil))) }
+            let rows = r.tables.compactMap(\.rowsLoaded).reduce(0, +)
+            printMessage(String(format: "pgreown: restored %@ into %@ in %.1f s: %d entries, %d tables (%lld rows, %d in binary COPY), %d large objects, %d checks passed%@.",
+                                job.source?.name ?? dump, dbname, monotonicSeconds() - started, r.entriesRun, r.tables.count, rows, r.binaryCopyTables,
+                                r.largeObjects, r.checks.count, r.swapped ? ", swapped in" : ""))
+            return Exit.ok
         }
-        if let growing, !growing.late.isEmpty {
-            printMessage("pgreown: warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { text($0) }.sorted().joined(separator: ", "))")
-        }
-        let r = restorer.report
-        if json { writeOut(try encodeJSON(RestoreJSON(report: r, ok: true, error: nil))) }
-        let rows = r.tables.compactMap(\.rowsLoaded).reduce(0, +)
-        printMessage(String(format: "pgreown: restored %@ into %@ in %.1f s: %d entries, %d tables (%lld rows, %d in binary COPY), %d large objects, %d checks passed%@.",
-                          source.name, dbname, monotonicSeconds() - started, r.entriesRun, r.tables.count, rows, r.binaryCopyTables, r.largeObjects,
-                          r.checks.count, r.swapped ? ", swapped in" : ""))
-        return Exit.ok
     }
 
     /// dumpIds of a `pg_restore -l` list: each line not starting with ';' begins "ID;".

@@ -30,36 +30,21 @@ struct RoleOptions: ParsableArguments {
         return nil
     }
 
-    func explicitPairs() throws -> [([UInt8], [UInt8])] {
-        try map.map { m in
-            guard let eq = m.firstIndex(of: "="), eq != m.startIndex, m.index(after: eq) != m.endIndex else {
-                throw ValidationError("--map takes OLD=NEW, got '\(m)'")
-            }
-            return (Array(m[..<eq].utf8), Array(m[m.index(after: eq)...].utf8))
+    /// The options as the libraries take them (a malformed --map is a usage error).
+    func settings() throws -> RoleSettings {
+        let pairs = try map.map { m in
+            guard let pair = RoleSettings.mapPair(m) else { throw ValidationError("--map takes OLD=NEW, got '\(m)'") }
+            return pair
         }
+        return RoleSettings(owner: effectiveOwner, explicit: pairs, keepOwners: Set(keepOwner), missingRoles: missingRoles)
     }
 
-    /// The map of a one-pass plain rewrite, which grows as owners are met.
-    func growingRoleMap() throws -> GrowingRoleMap {
-        GrowingRoleMap(owner: effectiveOwner.map { Array($0.utf8) }, explicit: try explicitPairs(),
-                       keepOwners: Set(keepOwner.map { Array($0.utf8) }), missingPolicy: missingRoles)
-    }
+    func growingRoleMap() throws -> GrowingRoleMap { try settings().growingRoleMap() }
 
-    /// The role map for these entries (DESIGN.md §3). Plain pseudo-entries get their owning
-    /// roles from their `ALTER … OWNER TO` statements.
-    func roleMap(for entries: [TOCEntry], plain: Bool) throws -> RoleMap {
-        let owners = plain ? RoleMap.owningRoles(ofPlain: entries) : RoleMap.owningRoles(of: entries)
-        return RoleMap(owner: effectiveOwner.map { Array($0.utf8) }, explicit: try explicitPairs(),
-                       keepOwners: Set(keepOwner.map { Array($0.utf8) }), owners: owners)
-    }
+    func roleMap(for entries: [TOCEntry], plain: Bool) throws -> RoleMap { try settings().roleMap(for: entries, plain: plain) }
 }
 
 extension MissingRolesPolicy: ExpressibleByArgument {}
 
 /// "role map:" block for reports.
-func roleMapText(_ map: RoleMap) -> String {
-    var s = "role map (owner \(map.owner.map { shown($0) } ?? "not set")):\n"
-    if map.lines.isEmpty { s += "  (every role maps to itself)\n" }
-    for l in map.lines { s += "  \(l)\n" }
-    return s
-}
+func roleMapText(_ map: RoleMap) -> String { map.reportText + "\n" }

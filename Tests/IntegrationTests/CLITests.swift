@@ -3,6 +3,22 @@ import Testing
 
 /// The pgreown binary, end to end: output formats, exit codes, stdin, memory bounds.
 @Suite struct CLITests {
+    /// restore reads the dump before it contacts any server: a missing file is 66, a file that is
+    /// no dump is 65, each named on the last line, even with a server that cannot be reached.
+    @Test func restoreOpensTheDumpBeforeConnecting() throws {
+        let tmp = try TempDir()
+        let notADump = tmp.file("passwd")
+        try "root:x:0:0:root:/root:/bin/bash\n".write(toFile: notADump, atomically: true, encoding: .utf8)
+        let unreachable = "host=\(tmp.file("no-server")) connect_timeout=2"
+        let missing = try pgreown("restore", tmp.file("no-such.dump"), "--dbname", "x", "--owner", "o", "--target", unreachable)
+        #expect(missing.status == 66 && lastLine(missing.stderr).contains("no-such.dump"), "\(missing.stderr)")
+        let bad = try pgreown("restore", notADump, "--dbname", "x", "--owner", "o", "--target", unreachable)
+        #expect(bad.status == 65 && lastLine(bad.stderr).contains("not a pg_dump archive or script"), "\(bad.stderr)")
+        // A real dump gets as far as the server, which is unavailable.
+        let real = try pgreown("restore", Paths.fixture("pg15/app.custom.dump"), "--dbname", "x", "--owner", "o", "--target", unreachable)
+        #expect(real.status == 69, "\(real.stderr)")
+    }
+
     @Test(arguments: archiveFixtures)
     func inspectJSONCarriesTheListedEntriesInOrder(_ name: String) throws {
         let path = Paths.fixture(name)
