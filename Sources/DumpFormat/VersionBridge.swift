@@ -524,3 +524,94 @@ public struct VersionBridge: Sendable {
         return out
     }
 }
+
+// MARK: - What each pg_restore version prints
+
+/// The pg_restore behaviour of each PostgreSQL version, which the SQL emitter follows: kept here
+/// beside the bridge so that every version rule has one home.
+extension SQLEmitter {
+    /// A PostgreSQL version as pg_dump writes it ("17.10", "15.18 (Debian …)", "18beta1",
+    /// "19devel", "9.6.24"), and what its pg_restore prints.
+    public struct Version: Sendable, Equatable, CustomStringConvertible {
+        public enum Stage: Sendable, Equatable { case devel, beta(Int), rc(Int), release }
+        public var major: Int
+        /// The minor release (0 for pre-releases; 9.6.24 → major 9, minor 6).
+        public var minor: Int
+        public var stage: Stage
+
+        public init(major: Int, minor: Int = 0, stage: Stage = .release) {
+            self.major = major; self.minor = minor; self.stage = stage
+        }
+
+        public static func parse<C: Collection>(_ bytes: C) -> Version? where C.Element == UInt8 {
+            var it = Array(bytes)[...]
+            func number() -> Int? {
+                var v = 0, n = 0
+                while let c = it.first, c >= 0x30 && c <= 0x39, n < 9 { v = v * 10 + Int(c - 0x30); n += 1; it.removeFirst() }
+                return n > 0 ? v : nil
+            }
+            guard let major = number() else { return nil }
+            if it.starts(with: "devel".utf8) { return Version(major: major, stage: .devel) }
+            if it.starts(with: "beta".utf8) { it.removeFirst(4); return Version(major: major, stage: .beta(number() ?? 1)) }
+            if it.starts(with: "rc".utf8) { it.removeFirst(2); return Version(major: major, stage: .rc(number() ?? 1)) }
+            var minor = 0
+            if it.first == 0x2e { it.removeFirst(); minor = number() ?? 0 }
+            return Version(major: major, minor: minor)
+        }
+
+        public var description: String {
+            switch stage {
+            case .release: return "\(major).\(minor)"
+            case .devel: return "\(major)devel"
+            case .beta(let n): return "\(major)beta\(n)"
+            case .rc(let n): return "\(major)rc\(n)"
+            }
+        }
+
+        var isRelease: Bool { stage == .release }
+
+        /// True from release `major.minor` of that major on (pre-releases count as before .0),
+        /// and for every later major.
+        func since(_ minors: [Int: Int], laterMajorsFrom: Int) -> Bool {
+            if major >= laterMajorsFrom { return true }
+            guard let m = minors[major] else { return false }
+            return isRelease && minor >= m
+        }
+
+        /// `\restrict` / `\unrestrict` (CVE-2025-8714, 71ea0d6795, August 2025 minor releases).
+        public var restrictsMetaCommands: Bool {
+            if major == 18 { if case .rc = stage { return true } }
+            return since([13: 22, 14: 19, 15: 14, 16: 10, 17: 6, 18: 0], laterMajorsFrom: 19)
+        }
+        /// `SET transaction_timeout = 0;` in the fixed SET block (51efe38cb9).
+        public var setsTransactionTimeout: Bool { major >= 17 }
+        /// `SET escape_string_warning = off;` for archives whose strings are not standard (gone in 19).
+        var setsEscapeStringWarning: Bool { major <= 18 }
+        /// `SET default_with_oids` before tables (WITH OIDS went away in 12).
+        var setsWithOids: Bool { major <= 11 }
+        /// `SET default_table_access_method` (12+).
+        var setsTableAccessMethod: Bool { major >= 12 }
+        /// Partitioned tables get `ALTER TABLE … SET ACCESS METHOD` instead (17+, f46bee346c).
+        var altersPartitionedTableAccessMethod: Bool { major >= 17 }
+        /// ALTER TABLE for views, sequences and matviews (≤ 15; 3655b46aa0 in 16).
+        var altersViewsAsTables: Bool { major <= 15 }
+        /// BLOB METADATA and LARGE OBJECTS ACL expansion (17+).
+        var expandsBlobMetadata: Bool { major >= 17 }
+        /// STATISTICS DATA entries (18+).
+        var restoresStatistics: Bool { major >= 18 }
+        /// Event triggers and their comments after the ACLs (8728b2c703/a9d70c1087, May 2020 minors).
+        var eventTriggersAfterACLs: Bool { since([10: 13, 11: 8, 12: 3], laterMajorsFrom: 13) }
+        /// Security labels on event triggers after the ACLs (8e5b92928d, November 2025 minors).
+        var eventTriggerLabelsAfterACLs: Bool { since([13: 23, 14: 20, 15: 15, 16: 11, 17: 7, 18: 1], laterMajorsFrom: 19) }
+        /// TABLE DATA defns "-- load via partition root …" are not schema (bc8cd50fef, May 2023 minors).
+        var skipsLoadViaPartitionRootComments: Bool { since([11: 20, 12: 15, 13: 11, 14: 8, 15: 3], laterMajorsFrom: 16) }
+        /// Non-unreserved keywords of this version's parser (fmtId quotes them).
+        var keywords: Set<[UInt8]> {
+            if major >= 19 { return Keywords.v19 }
+            if major >= 17 { return Keywords.v17 }
+            if major == 16 { return Keywords.v16 }
+            if major >= 13 { return Keywords.v13 }
+            return Keywords.base
+        }
+    }
+}
