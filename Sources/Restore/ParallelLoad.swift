@@ -49,9 +49,13 @@ final class ParallelLoad: @unchecked Sendable {
         let version = SQLEmitter.version(for: header, options: .init(selection: restorer.options.selection))
         plan = RestorePlan(entries: entries, version: version, selection: restorer.options.selection)
         scheduler = Scheduler(plan: plan, deferred: Self.deferred(plan, dataOnDemand: dataReader != nil),
-                              dataSizes: dataReader?.dataSizes() ?? [:])
+                              dataSizes: dataReader?.dataSizes() ?? [:], dataSlots: Self.dataSlots(jobs: jobs))
         connections = [main.0]
     }
+
+    /// Data loads at once from a seekable input: half the connections (at least one), so the
+    /// others build the indexes and constraints of what is loaded as a stream's load does.
+    static func dataSlots(jobs: Int) -> Int { max(1, jobs / 2) }
 
     /// The main-pass entries left to the workers: from a seekable input, data and post-data (and
     /// the section-less entries after the first of them); from a stream, post-data only.
@@ -179,13 +183,19 @@ final class Scheduler: @unchecked Sendable {
     /// Table data that may start before the pre-data part ends: per entry, the pre-data dumpIds it
     /// waits for (see `earlyStarts`).
     private let earlyData: [Int: Set<Int>]
+    /// At most this many data loads (COPY, large objects) at once; the other connections build
+    /// post-data (indexes, constraints) of what is loaded. Measured on 2 cores: two COPYs side by
+    /// side lost to one COPY beside the index builds, which is what a stream gets (`dataSlots`).
+    private let dataSlots: Int
+    private var dataRunning = 0
     private(set) var failure: Error?
 
     /// - Parameter dataSizes: stored data size by dumpId, when known: the pool is taken biggest
     ///   first (a post-data entry weighs what the data it waits for weighs), as pg_restore orders
     ///   its ready list, so the longest chain of work starts first; otherwise in TOC order.
-    init(plan: RestorePlan, deferred: Set<Int>, dataSizes: [Int: Int64] = [:]) {
+    init(plan: RestorePlan, deferred: Set<Int>, dataSizes: [Int: Int64] = [:], dataSlots: Int = .max) {
         self.plan = plan
+        self.dataSlots = max(1, dataSlots)
         deferredSet = deferred
         pool = deferred.sorted()
         outstanding = Set(plan.entries.indices.filter { plan.passes[$0] == .main && !plan.parts[$0].isEmpty }.map { plan.entries[$0].dumpId })
@@ -267,6 +277,7 @@ final class Scheduler: @unchecked Sendable {
             if let k = pool.firstIndex(where: isReady) {
                 let i = pool.remove(at: k)
                 running[i] = locks[i] ?? []
+                if plan.expectsData(i) { dataRunning += 1 }
                 return i
             }
             cond.wait()
@@ -281,6 +292,7 @@ final class Scheduler: @unchecked Sendable {
     }
 
     private func isReady(_ i: Int) -> Bool {
+        if dataRunning >= dataSlots && plan.expectsData(i) { return false }
         if let early = earlyData[i] {
             if !early.isDisjoint(with: preData) { return false }
         } else if !preData.isEmpty {
@@ -297,7 +309,7 @@ final class Scheduler: @unchecked Sendable {
         cond.lock()
         outstanding.remove(plan.entries[i].dumpId)
         preData.remove(plan.entries[i].dumpId)
-        running[i] = nil
+        if running.removeValue(forKey: i) != nil && plan.expectsData(i) { dataRunning -= 1 }
         cond.broadcast()
         cond.unlock()
     }

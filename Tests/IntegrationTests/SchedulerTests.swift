@@ -93,4 +93,25 @@ import Testing
         s.fail(CancellationError())
         #expect(s.take() == nil)
     }
+
+    /// From a file, at most half the connections load data at once: with `--jobs 2` one COPY runs
+    /// while the other connection builds the indexes of what is loaded, as from a stream.
+    @Test func dataLoadsTakeAtMostHalfTheConnections() {
+        #expect(ParallelLoad.dataSlots(jobs: 1) == 1 && ParallelLoad.dataSlots(jobs: 2) == 1 && ParallelLoad.dataSlots(jobs: 4) == 2)
+        let plan = RestorePlan(entries: Self.entries, version: .init(major: 17, minor: 6))
+        let s = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true), dataSizes: [3: 10, 4: 1000],
+                          dataSlots: ParallelLoad.dataSlots(jobs: 2))
+        s.finished(0)
+        s.finished(1)
+        #expect(s.take() == 3)               // the biggest table's data
+        #expect(s.readyNow() == [])          // the other table's data waits for the slot
+        s.finished(3)
+        #expect(s.readyNow() == [2])         // now it may start
+        // Without the cap (a stream's pool holds no data), both data entries are ready at once.
+        let free = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true))
+        free.finished(0)
+        free.finished(1)
+        #expect(free.take() == 2)            // TOC order without sizes
+        #expect(free.readyNow() == [3])
+    }
 }
