@@ -10,7 +10,8 @@ public final class CompletenessAuditor: DumpVisitor {
         public var dumpId: Int
         public var schema: String
         public var table: String
-        /// Rows counted from the COPY text; nil for INSERT-style data (no COPY statement).
+        /// Rows counted from the COPY text, or from the INSERT statements of `--inserts` data
+        /// (each row of a multi-row VALUES list counted).
         public var rows: Int64?
         public var bytes: Int64
     }
@@ -37,6 +38,11 @@ public final class CompletenessAuditor: DumpVisitor {
     private var tail = [UInt8](repeating: 0, count: 16)
     private var tailCount = 0
     private var inLargeObject = false
+    /// The INSERT statements of the current data item, when it is SQL (`--inserts`).
+    private var inserts: InsertDataSplitter?
+    /// The string rules INSERT data is lexed with: the archive's STDSTRINGS entry, a plain
+    /// script's prelude (set it when the entries are not passed through `entry`).
+    public var standardConformingStrings = true
 
     public init(fileName: String, keepEntries: Bool = true) {
         self.fileName = fileName
@@ -52,6 +58,26 @@ public final class CompletenessAuditor: DumpVisitor {
         entryCount += 1
         entriesByType[entry.desc, default: 0] += 1
         if keepEntries { entries.append(entry) }
+        if entry.desc == "STDSTRINGS" || (entry.dumpId == 0 && format == .plain) {
+            let d = entry.defn ?? []
+            if entry.desc == "STDSTRINGS" {
+                standardConformingStrings = d.firstRange(of: Array("'on'".utf8)) != nil
+            } else if d.firstRange(of: Array("SET standard_conforming_strings = off;".utf8)) != nil {
+                standardConformingStrings = false
+            } else if d.firstRange(of: Array("SET standard_conforming_strings = on;".utf8)) != nil {
+                standardConformingStrings = true
+            }
+        }
+        // A plain script's INSERT data is the pseudo-entry's SQL (no data events).
+        if format == .plain && entry.isInsertData {
+            let defn = entry.defn ?? []
+            let counter = InsertDataSplitter(entry: entry, fileName: fileName, standardConformingStrings: standardConformingStrings,
+                                             allowsOtherStatements: true)
+            try counter.all(defn) { _, _ in }
+            dataBytes += Int64(defn.count)
+            tables.append(TableData(dumpId: entry.dumpId, schema: text(entry.namespace), table: entry.tagText,
+                                    rows: counter.rows, bytes: Int64(defn.count)))
+        }
     }
 
     public func beginData(_ entry: TOCEntry) throws {
@@ -59,11 +85,17 @@ public final class CompletenessAuditor: DumpVisitor {
         newlines = 0
         itemBytes = 0
         tailCount = 0
+        inserts = entry.isInsertData
+            ? InsertDataSplitter(entry: entry, fileName: fileName, standardConformingStrings: standardConformingStrings) : nil
     }
 
     public func data(_ bytes: UnsafeRawBufferPointer) throws {
         itemBytes += Int64(bytes.count)
         if inLargeObject { return }
+        if let inserts {
+            try inserts.feed(bytes) { _, _ in }
+            return
+        }
         newlines += countNewlines(bytes)
         // keep the last 16 bytes for the terminator check
         let n = bytes.count
@@ -95,11 +127,14 @@ public final class CompletenessAuditor: DumpVisitor {
     }
 
     public func endData(_ entry: TOCEntry) throws {
-        defer { current = nil }
+        defer { current = nil; inserts = nil }
         if entry.isBlobs { return }
         dataBytes += itemBytes
         var rows: Int64?
-        if entry.desc == "TABLE DATA" && entry.copyStmt != nil {
+        if let inserts {
+            try inserts.finish { _, _ in }
+            rows = inserts.rows
+        } else if entry.desc == "TABLE DATA" && entry.copyStmt != nil {
             // COPY text must end with a "\." line, optionally followed by blank lines.
             let t = Array(tail[0..<tailCount])
             var k = t.count

@@ -131,6 +131,9 @@ public struct TOCEntry: Sendable {
 
     /// True for the entries whose data block holds large objects.
     public var isBlobs: Bool { desc == "BLOBS" }
+    /// Table data held as INSERT statements (`pg_dump --inserts`): a TABLE DATA entry with data
+    /// but no COPY statement.
+    public var isInsertData: Bool { desc == "TABLE DATA" && hadDumper && (copyStmt ?? []).isEmpty }
 
     /// Table data dumped with --load-via-partition-root: its COPY names the root, and the defn is
     /// the comment "-- load via partition root <root>".

@@ -78,7 +78,8 @@ public final class SQLEmitter: DumpVisitor {
     private var currWithOids: Bool?
 
     // The data item being printed.
-    private enum DataMode { case none, copy, blobs, swallow }
+    /// `sql`: table data held as INSERT statements (no COPY statement).
+    private enum DataMode { case none, copy, sql, blobs, swallow }
     private var dataMode = DataMode.none
     private var dataIndex = -1
 
@@ -143,6 +144,9 @@ public final class SQLEmitter: DumpVisitor {
         if isBlobs(entries[i]) {
             dataMode = .blobs
             try sink.beginLargeObjects()
+        } else if entries[i].isInsertData {
+            dataMode = .sql
+            try sink.beginSQLData(entries[i])
         } else {
             dataMode = .copy
         }
@@ -151,14 +155,19 @@ public final class SQLEmitter: DumpVisitor {
     /// The end of the current entry's data; false when no data was being printed.
     private func finishData() throws -> Bool {
         defer { dataMode = .none }
-        guard dataMode == .copy || dataMode == .blobs else { return false }
-        if dataMode == .blobs { try sink.endLargeObjects() } else { try sink.endCopy(entries[dataIndex]) }
+        switch dataMode {
+        case .copy: try sink.endCopy(entries[dataIndex])
+        case .sql: try sink.endSQLData(entries[dataIndex])
+        case .blobs: try sink.endLargeObjects()
+        case .none, .swallow: return false
+        }
         return true
     }
 
     public func data(_ bytes: UnsafeRawBufferPointer) throws {
         switch dataMode {
         case .copy: try sink.copyData(bytes)
+        case .sql: try sink.sqlData(bytes)
         case .blobs: try sink.largeObjectData(bytes)
         case .swallow, .none: break
         }

@@ -24,6 +24,12 @@ public protocol SQLSink: AnyObject {
     /// COPY text, as the archive holds it (ending with the `\.` line).
     func copyData(_ bytes: UnsafeRawBufferPointer) throws
     func endCopy(_ entry: TOCEntry) throws
+    /// Table data held as SQL (`pg_dump --inserts`: the entry has no COPY statement): the data
+    /// that follows is INSERT statements, cut anywhere by chunk boundaries, which pg_restore
+    /// prints as they are to a script and executes as commands against a database.
+    func beginSQLData(_ entry: TOCEntry) throws
+    func sqlData(_ bytes: UnsafeRawBufferPointer) throws
+    func endSQLData(_ entry: TOCEntry) throws
     /// A BLOBS data item: pg_restore's StartRestoreLOs (`BEGIN`) … EndRestoreLOs (`COMMIT`).
     func beginLargeObjects() throws
     func beginLargeObject(oid: UInt32) throws
@@ -58,6 +64,9 @@ public final class ScriptSink: SQLSink {
     public func beginCopy(_ statement: [UInt8], entry: TOCEntry) throws { try output.write(statement) }
     public func copyData(_ bytes: UnsafeRawBufferPointer) throws { try output.write(bytes) }
     public func endCopy(_ entry: TOCEntry) throws {}
+    public func beginSQLData(_ entry: TOCEntry) throws {}
+    public func sqlData(_ bytes: UnsafeRawBufferPointer) throws { try output.write(bytes) }
+    public func endSQLData(_ entry: TOCEntry) throws {}
     public func beginLargeObjects() throws { try output.write("BEGIN;\n\n") }
     public func endLargeObjects() throws { try output.write("COMMIT;\n\n") }
 

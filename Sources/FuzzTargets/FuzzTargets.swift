@@ -242,6 +242,9 @@ final class DiscardSink: SQLSink {
     func beginCopy(_ statement: [UInt8], entry: TOCEntry) throws {}
     func copyData(_ bytes: UnsafeRawBufferPointer) throws {}
     func endCopy(_ entry: TOCEntry) throws {}
+    func beginSQLData(_ entry: TOCEntry) throws {}
+    func sqlData(_ bytes: UnsafeRawBufferPointer) throws {}
+    func endSQLData(_ entry: TOCEntry) throws {}
     func beginLargeObjects() throws {}
     func beginLargeObject(oid: UInt32) throws {}
     func largeObjectData(_ bytes: UnsafeRawBufferPointer) throws {}

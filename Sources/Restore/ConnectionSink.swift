@@ -21,7 +21,8 @@ public final class ConnectionSink: SQLSink {
     private let runsAsLogin: (TOCEntry) -> Bool
     public let ignoredStates: Set<String>
     public private(set) var ignored: [Ignored] = []
-    /// Rows the server reports per COPY, by dumpId.
+    /// Rows the server reports per table data entry, by dumpId: a COPY's, or the sum of the
+    /// INSERTs' of `--inserts` data.
     public private(set) var copiedRows: [Int: Int64] = [:]
     /// Entries run as the login, by label (for the log).
     public private(set) var ranAsLogin: [String] = []
@@ -157,6 +158,44 @@ public final class ConnectionSink: SQLSink {
             transcoder = nil
             try endCopyTransaction(commit: false)
             try handle(e, entry.copyStmt ?? [])
+        }
+    }
+
+    // MARK: INSERT data
+
+    /// The input's name, for errors in INSERT data.
+    public var inputName = "the dump"
+    private var insertData: InsertDataSplitter?
+    private var insertedRows: Int64 = 0
+
+    /// `--inserts` data: each INSERT runs on its own as it is complete (a statement cut by a chunk
+    /// boundary waits for the rest), as the role the entry runs as; the rows come from the
+    /// server's command tags. Anything but an INSERT … VALUES is refused (the entry's label and
+    /// the statement in the error).
+    public func beginSQLData(_ entry: TOCEntry) throws {
+        insertData = InsertDataSplitter(entry: entry, fileName: inputName, standardConformingStrings: standardConformingStrings)
+        insertedRows = 0
+    }
+
+    public func sqlData(_ bytes: UnsafeRawBufferPointer) throws {
+        try Interrupt.check()
+        guard let insertData else { return }
+        try insertData.feed(bytes) { statement, _ in try runInsert(statement) }
+    }
+
+    public func endSQLData(_ entry: TOCEntry) throws {
+        guard let insertData else { return }
+        self.insertData = nil
+        try insertData.finish { statement, _ in try runInsert(statement) }
+        copiedRows[entry.dumpId, default: 0] += insertedRows
+    }
+
+    private func runInsert(_ statement: SQLStatementView) throws {
+        let sql = Array(statement.bytes)
+        do {
+            insertedRows += try connection.execute(sql) ?? 0
+        } catch let e as ServerError {
+            try handle(e, sql)
         }
     }
 

@@ -91,11 +91,13 @@ final class ParallelLoad: @unchecked Sendable {
         func startWorkers(_ n: Int) throws {
             for _ in 0..<n {
                 let (conn, sink) = try restorer.openSession(created)
+                sink.inputName = source.name
                 let w = SQLEmitter(sink: sink, entries: entries,
                                    options: .init(targetServerMajor: conn.serverVersion / 10000, selection: restorer.options.selection),
                                    inputName: source.name)
                 if let header { try w.header(header, format: source.format) }
                 let a = CompletenessAuditor(fileName: source.name, keepEntries: false)
+                a.standardConformingStrings = entries.standardConformingStrings
                 connectionsLock.lock()
                 connections.append(conn)
                 workerSinks.append(sink)

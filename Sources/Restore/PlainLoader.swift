@@ -39,8 +39,36 @@ public final class PlainLoader: DumpVisitor {
         try sink.beginEntry(e.dumpId == 0 ? nil : e)
         var sql: [UInt8] = []
         var hasStatement = false
+        // INSERT data (`--inserts`): its INSERTs go as table data (rows counted from the server's
+        // command tags), the context SETs after them as commands, in script order.
+        let insertData = e.isInsertData
+        var inData = false
+        var began = false
+        func flush() throws {
+            if inData {
+                try sql.withUnsafeBytes { try sink.sqlData($0) }
+                try sink.endSQLData(e)
+                inData = false
+            } else if hasStatement {
+                try sink.command(sql)
+            }
+            sql = []
+            hasStatement = false
+        }
+        if insertData { restoredData.insert(e.dumpId) }
         let items = try SQLStatement.split(e.defn ?? [], name: e.label, offset: e.fileOffset, standardConformingStrings: stdStrings)
         for item in items {
+            if insertData && item.kind == .statement {
+                let isInsert = item.significantTokens.first.map { item.isKeyword($0, "insert") } ?? false
+                if isInsert != inData {
+                    try flush()
+                    if isInsert {
+                        try sink.beginSQLData(e)
+                        inData = true
+                        began = true
+                    }
+                }
+            }
             switch item.kind {
             case .meta:
                 let word = item.bytes.dropFirst().prefix { !(($0 == 0x20) || ($0 == 0x09) || ($0 == 0x0a) || ($0 == 0x0d)) }
@@ -56,7 +84,12 @@ public final class PlainLoader: DumpVisitor {
                 if hasStatement { sql += item.bytes }
             }
         }
-        if hasStatement { try sink.command(sql) }
+        try flush()
+        if insertData && !began {
+            // An empty table's data: no INSERT, zero rows loaded.
+            try sink.beginSQLData(e)
+            try sink.endSQLData(e)
+        }
         if let copy = e.copyStmt {
             try sink.beginCopy(copy, entry: e)
             copying = e

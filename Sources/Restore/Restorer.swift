@@ -359,6 +359,8 @@ public final class Restorer {
         defer { conn.close() }
         login = try conn.query("SELECT current_user::text").first?[0] ?? "?"
         let auditor = CompletenessAuditor(fileName: source.name, keepEntries: false)
+        auditor.standardConformingStrings = entries?.standardConformingStrings ?? true
+        sink.inputName = source.name
         // The input is read and decompressed on a thread of its own (the on-demand reads of a
         // parallel restore from a file excepted: each connection reads its own).
         let readAhead = ReadAhead()
