@@ -6,7 +6,7 @@ import Ownership
 import Glibc
 #endif
 
-/// The role options every command shares (DESIGN.md §1).
+/// The role options every command shares (docs/commands.md).
 struct RoleOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The role that is to own everything (default: $DB_OWNER).", valueName: "ROLE"))
     var owner: String?
@@ -45,7 +45,7 @@ struct RoleOptions: ParsableArguments {
                        keepOwners: Set(keepOwner.map { Array($0.utf8) }), missingPolicy: missingRoles)
     }
 
-    /// The role map for these entries (DESIGN.md §3). Plain pseudo-entries get their owning
+    /// The role map for these entries (`RoleMap`). Plain pseudo-entries get their owning
     /// roles from their `ALTER … OWNER TO` statements.
     func roleMap(for entries: [TOCEntry], plain: Bool) throws -> RoleMap {
         let owners = plain ? RoleMap.owningRoles(ofPlain: entries) : RoleMap.owningRoles(of: entries)
