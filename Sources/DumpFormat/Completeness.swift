@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The completeness auditor: a visitor that counts what a dump holds and checks each data item's
-/// framing as it streams (DESIGN.md §4). Format-level structure (block order, end marks, tar
+/// framing as it streams (docs/commands.md, verify). Format-level structure (block order, end marks, tar
 /// checksums, plain trailers) is checked by the readers; this adds COPY payload checks and counts.
 public final class CompletenessAuditor: DumpVisitor {
     public struct TableData: Sendable {

@@ -1,7 +1,8 @@
-/// Writing custom-format archives that stock pg_restore accepts (reference §5.5): the header
-/// bytes as read, the TOC re-serialised (pg_backup_archiver.c WriteToc) at the input's archive
-/// version, the data blocks either copied byte for byte from a custom input or built from the
-/// decoded data of a directory or tar input, and the data offsets fixed.
+/// Writing custom-format archives that stock pg_restore accepts (pg_backup_custom.c
+/// `_CloseArchive`): the header bytes as read, the TOC re-serialised (pg_backup_archiver.c
+/// WriteToc) at the input's archive version, the data blocks either copied byte for byte from a
+/// custom input or built from the decoded data of a directory or tar input, and the data offsets
+/// fixed.
 public final class CustomArchiveWriter {
     let out: Output
     let header: ArchiveHeader

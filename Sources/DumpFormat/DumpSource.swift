@@ -128,7 +128,7 @@ public final class DumpSource {
     }
 }
 
-/// An entry's data on demand (DESIGN §2): each call reads through descriptors of its own, so
+/// An entry's data on demand (ARCHITECTURE.md, "The flow of a command"): each call reads through descriptors of its own, so
 /// parallel workers never move a shared file offset. Made by `DumpSource.dataOnDemand()`.
 public final class EntryDataReader: @unchecked Sendable {
     // Immutable after init; each read opens its own files.

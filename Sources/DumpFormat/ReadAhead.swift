@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reading and decompression on a thread of their own (DESIGN §5 step 4): a reader thread runs
+/// Reading and decompression on a thread of their own (docs/restore.md, "Reading and COPY transport"): a reader thread runs
 /// `source.read` and hands each event to the calling thread through a queue holding at most
 /// `maxBytes` of data, so inflating the next block overlaps sending the last one to the server.
 /// The calling thread runs the visitor, in the order the events were read.

@@ -10,7 +10,8 @@ public final class RoleInventory {
     /// Entries whose SQL could not be split (unterminated quote…), with the reason.
     public private(set) var unreadable: [(entry: String, reason: String)] = []
 
-    /// The entry types whose SQL names roles (reference §12).
+    /// The entry types whose SQL names roles (pg_dump.c `dumpACL`, `dumpDefaultACL`, `dumpPolicy`,
+    /// `dumpUserMappings`, `dumpDatabaseConfig`).
     public static let roleBearingDescs: Set<String> = ["ACL", "DEFAULT ACL", "POLICY", "USER MAPPING", "DATABASE PROPERTIES"]
 
     public init() {}

@@ -1,6 +1,7 @@
 import DumpFormat
 
-/// The role map M of DESIGN.md §3, computed once from the whole TOC before any output:
+/// The role map M (ARCHITECTURE.md, "Where each rule lives"; docs/commands.md), computed once
+/// from the whole TOC before any output:
 /// 1. `--map OLD=NEW` entries first;
 /// 2. every role that owns an object in the dump maps to `--owner R`, unless kept (`--keep-owner`);
 /// 3. every other role maps to itself.

@@ -2,7 +2,7 @@ import DumpFormat
 import Ownership
 
 /// The ownership half of verify, rewrite and restore: the audit of the rewritten entries and,
-/// against a server, the preflight and the `--missing-roles` decision (DESIGN.md §3).
+/// against a server, the preflight and the `--missing-roles` decision (docs/commands.md, "Missing roles").
 public struct OwnershipReport: Sendable {
     public var audit: OwnershipAudit
     public var preflight: PreflightReport?

@@ -1,7 +1,7 @@
 import DumpFormat
 import Foundation
 
-/// `--jobs N` (DESIGN §5 step 4), after pg_restore's parallel restore
+/// `--jobs N` (docs/restore.md, "Parallel load"), after pg_restore's parallel restore
 /// (`restore_toc_entries_prefork`, `restore_toc_entries_parallel`, `pop_next_work_item`,
 /// `has_lock_conflicts`, `repoint_table_dependencies`, `identify_locking_dependencies`):
 ///

@@ -1,7 +1,7 @@
 import DumpFormat
 import Ownership
 
-/// What a target server says about a planned restore (DESIGN.md §5 step 1), before anything
+/// What a target server says about a planned restore (docs/restore.md, step 1), before anything
 /// is written: the owner role exists and the login can become it, every role the rewritten
 /// dump names exists, and which entries need a superuser.
 public struct PreflightReport: Sendable {

@@ -6,7 +6,7 @@ import Ownership
 import Glibc
 #endif
 
-/// The checks after the load (DESIGN §5 step 5), in the scratch database, before the swap.
+/// The checks after the load (docs/restore.md, step 4), in the scratch database, before the swap.
 extension Restorer {
     // MARK: - Checks
 

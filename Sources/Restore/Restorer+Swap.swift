@@ -6,7 +6,7 @@ import Ownership
 import Glibc
 #endif
 
-/// The swap (DESIGN §5 step 7), compatible with the nightly job it replaces.
+/// The swap (docs/restore.md, step 5), compatible with the nightly job it replaces.
 extension Restorer {
     // MARK: - Swap
 

@@ -6,7 +6,7 @@ import Ownership
 import Glibc
 #endif
 
-/// `pgreown restore` after the preflight (DESIGN.md §5): a scratch database `<db>-restore`, the
+/// `pgreown restore` after the preflight (docs/restore.md; ARCHITECTURE.md, "Restore"): a scratch database `<db>-restore`, the
 /// load as the owner role through the SQL emitter and a connection sink, the checks, the swap.
 /// Any failure before the swap drops the scratch database and leaves the live one untouched.
 public final class Restorer {

@@ -48,7 +48,7 @@ struct Pgreown: ParsableCommand {
     )
 }
 
-/// sysexits-style exit codes (DESIGN.md §1).
+/// sysexits-style exit codes (README.md, "Exit codes").
 enum Exit {
     static let ok: Int32 = 0
     static let problems: Int32 = 1

@@ -8,7 +8,7 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prove a dump is complete: every data stream decodes to its end, every structure closes.",
         discussion: """
-        Reads the whole dump once, decompressing every data item, and checks (DESIGN.md §4):
+        Reads the whole dump once, decompressing every data item, and checks:
           custom     header and TOC parse to the end; each entry with data has exactly one block, \
         in TOC order, at the offset the TOC records; every chunk list and compressed stream ends; \
         every COPY payload ends with \\.; trailing bytes are reported

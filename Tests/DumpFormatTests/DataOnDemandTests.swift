@@ -2,7 +2,7 @@ import DumpFormat
 import Foundation
 import Testing
 
-/// Data on demand (DESIGN §2): every entry's data read on its own, in reverse TOC order and from
+/// Data on demand (ARCHITECTURE.md, "The flow of a command"): every entry's data read on its own, in reverse TOC order and from
 /// two threads at once (each through descriptors of its own), equals what the streaming read
 /// decodes; inputs that cannot be read that way say so.
 @Suite struct DataOnDemandTests {

@@ -93,7 +93,7 @@ struct RestoreAcceptanceTests {
     static let outputs: [RewriteOutput] = [.custom, .plain]
 
     /// The application roles that own objects in the fixtures. pgreown maps a role to --owner
-    /// when it owns something in the dump at hand (DESIGN.md §3), so the map of a case is this
+    /// when it owns something in the dump at hand (`RoleMap`), so the map of a case is this
     /// set cut down to the owners found in its source database (superuser_objects: no
     /// "account-api", which is only a user-mapping user there and maps to itself).
     static let applicationOwners: Set<String> = ["app_owner", "account-api", "Data Team"]
@@ -291,7 +291,7 @@ struct Snapshot {
     var policies: [String: Policy] = [:]
     var userMappings: [UserMapping] = []
 
-    /// Every kind of object pg_dump restores with ALTER … OWNER TO (pgdump-format.md §4.3),
+    /// Every kind of object pg_dump restores with ALTER … OWNER TO (`RoleMap.ownedDescs`, pg_backup_archiver.c `_getObjectDescription`),
     /// in user schemas, leaving out extension members. Relations of every relkind (indexes and
     /// TOAST follow their table; TOAST lives in pg_toast and is left out with it); types except
     /// array types and the row types of tables/views (those follow the relation).

@@ -20,7 +20,7 @@ import Testing
 
     /// What an identity rewrite makes of a script, compared after `normalized`: the same bytes,
     /// except that ACL entries run as their owner (`SET ROLE owner;` … `RESET ROLE;`) and grant
-    /// blocks of a third-party grantor switch with SET ROLE (DESIGN.md §3, README "Grantor blocks").
+    /// blocks of a third-party grantor switch with SET ROLE (docs/commands.md, "Who grants, who owns").
     static func identityExpected(_ input: [UInt8]) -> [UInt8] { normalized(input) }
 
     /// Drop the role-switching lines, the only lines an identity rewrite adds or changes.
