@@ -13,6 +13,13 @@ public struct RestorePlan: Sendable {
         /// `-L FILE`: only these dumpIds (nil: all).
         public var wantedIds: Set<Int>?
 
+        /// Whether a database-level entry (`isDatabaseLevel`, applied to the scratch database by
+        /// the restore whatever the sections) is selected: `--exclude-type` and `--no-comments` apply.
+        public func includesDatabaseEntry(_ e: TOCEntry) -> Bool {
+            if noComments && e.desc == "COMMENT" { return false }
+            return !excludeTypes.contains(e.desc)
+        }
+
         public init(sections: Set<Section> = [], noComments: Bool = false, excludeTypes: Set<String> = [],
                     wantedIds: Set<Int>? = nil) {
             self.sections = sections; self.noComments = noComments; self.excludeTypes = excludeTypes

@@ -118,6 +118,28 @@ extension Preflight {
                 }
             }
         }
+        // ALTER ROLE r IN DATABASE d SET … (DATABASE PROPERTIES of a --create dump): the login runs
+        // it (the entry policy), and PostgreSQL wants CREATEROLE for it (16+: and ADMIN OPTION on r).
+        if !isSuper {
+            let createRole = try conn.query("SELECT rolcreaterole::text FROM pg_roles WHERE rolname = current_user").first?[0] == "true"
+            for e in entries where e.desc == "DATABASE PROPERTIES" {
+                guard let d = e.defn, let items = try? SQLStatement.split(d, standardConformingStrings: standardConformingStrings) else { continue }
+                for s in items where s.kind == .statement {
+                    let a = RoleReferences.analyze(s.bytes, s.tokens, standardConformingStrings: standardConformingStrings)
+                    guard a.statementClass == .alterRole, let r = a.references.first, !r.isSpecial else { continue }
+                    let role = text(r.name)
+                    var allowed = createRole
+                    if allowed && conn.serverVersion >= 160000 {
+                        allowed = try conn.query("SELECT pg_has_role(current_user, oid, 'MEMBER WITH ADMIN OPTION')::text FROM pg_roles WHERE rolname = $1",
+                                                 [role]).first?[0] != "false"
+                    }
+                    if !allowed {
+                        p.append("\(e.label): ALTER ROLE \(oneLine(role)) IN DATABASE … SET needs CREATEROLE\(conn.serverVersion >= 160000 ? " and ADMIN OPTION on that role" : "") for the login \(oneLine(login)) "
+                                 + "(grant it, or leave the database's properties out with --exclude-type \"DATABASE PROPERTIES\")")
+                    }
+                }
+            }
+        }
         for e in entries where e.desc == "EXTENSION" {
             let name = e.tagText
             let versions = try conn.query("SELECT \(conn.serverVersion >= 130000 ? "trusted::text" : "'false'") FROM pg_available_extension_versions WHERE name = $1", [name])

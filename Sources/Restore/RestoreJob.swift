@@ -77,11 +77,13 @@ public final class RestoreJob {
         // The preflight looks at what is selected.
         let version = ScriptWriter.Version.parse(toc?.header.pgDumpVersion ?? []) ?? .init(major: 17)
         let plan = RestorePlan(entries: entries, version: version, selection: options.selection)
-        let selected = plan.entries.indices.filter { plain || !plan.parts[$0].isEmpty || RestorePlan.isDatabaseLevel(plan.entries[$0]) }
-            .map { plan.entries[$0] }
+        let selected = plan.entries.indices.filter { i in
+            let e = plan.entries[i]
+            return plain || !plan.parts[i].isEmpty || (RestorePlan.isDatabaseLevel(e) && options.selection.includesDatabaseEntry(e))
+        }.map { plan.entries[$0] }
         let report = try OwnershipReport.build(entries: entries, plain: plain, standardConformingStrings: scs, roles: request.roles,
                                                owner: options.owner, connection: admin, selectedEntries: selected)
-        log(report.audit.map.reportText)
+        for line in report.audit.map.reportText.split(separator: "\n") { log(String(line)) }
         for f in report.audit.findings { log("  \(f)") }
         var problems = report.policyProblems
         let selectedIds = Set(selected.map(\.dumpId))

@@ -433,8 +433,7 @@ public final class Restorer {
     func applyDatabaseEntries(_ entries: [TOCEntry], sink: ConnectionSink) throws {
         guard let dbEntry = entries.first(where: { $0.desc == "DATABASE" }), let original = dbEntry.tag else { return }
         for e in entries where RestorePlan.isDatabaseLevel(e) {
-            if options.selection.noComments && e.desc == "COMMENT" { continue }
-            if options.selection.excludeTypes.contains(e.desc) { continue }
+            guard options.selection.includesDatabaseEntry(e) else { continue }
             guard let defn = e.defn, !defn.isEmpty else { continue }
             let sql = try Self.renameDatabase(in: defn, from: original, to: Array(options.scratchName.utf8))
             try sink.beginEntry(e)

@@ -136,4 +136,35 @@ struct EntryPolicyTests {
         #expect(!refused.stderr.contains("cannot SET ROLE pg_signal_backend"), "\(refused.stderr)")
         #expect(try RestoreSetup.databases(c, like: db + "-").isEmpty, "a scratch database was created")
     }
+
+    /// `ALTER ROLE r IN DATABASE d SET …` (a dump's DATABASE PROPERTIES) needs CREATEROLE: a login
+    /// without it is refused by the preflight, before anything is created, with the option that
+    /// skips the entry; with the option the restore runs.
+    @Test func roleSettingsInTheDatabaseNeedCreateRole() async throws {
+        let c = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(c)
+        let setup = try c.psql(["-c", "DO $$ BEGIN CREATE ROLE restorer_nocr LOGIN CREATEDB; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                                "-c", "GRANT dest_owner TO restorer_nocr"])
+        try #require(setup.status == 0, "\(setup.stderr)")
+        let source = try c.createDatabase(prefix: "rolecfg_src")
+        defer { c.dropDatabase(source) }
+        let made = try c.psql(["-v", "ON_ERROR_STOP=1", "-c", "CREATE TABLE t (id int); INSERT INTO t VALUES (1)",
+                               "-c", "ALTER ROLE reporting IN DATABASE \(source) SET statement_timeout = '5s'"], db: source)
+        try #require(made.status == 0, "\(made.stderr)")
+        let tmp = try TempDir()
+        let dump = tmp.file("rolecfg.dump")
+        let dumped = try run(c.tool("pg_dump"), ["-Fc", "-f", dump] + c.clientArgs(user: "postgres", db: source), env: Cluster.clientEnv)
+        try #require(dumped.status == 0, "\(dumped.stderr)")
+        let db = try c.createDatabase(owner: "dest_owner", prefix: "rolecfg_live")
+        defer { c.dropDatabase(db) }
+        let login = c.conninfo(db: "postgres", user: "restorer_nocr")
+        let refused = try pgreown("restore", dump, "--dbname", db, "--owner", "dest_owner", "--target", login, timeout: 120)
+        #expect(refused.status == 69, "\(refused.stderr)")
+        #expect(lastLine(refused.stderr).contains("needs CREATEROLE") && lastLine(refused.stderr).contains("--exclude-type \"DATABASE PROPERTIES\""),
+                "\(refused.stderr)")
+        #expect(try RestoreSetup.databases(c, like: db + "-").isEmpty, "a scratch database was created")
+        let skipped = try pgreown("restore", dump, "--dbname", db, "--owner", "dest_owner", "--target", login,
+                                  "--exclude-type", "DATABASE PROPERTIES", timeout: 120)
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+    }
 }
