@@ -416,26 +416,21 @@ public final class SQLEmitter: DumpVisitor {
         if version.altersViewsAsTables && (type == "VIEW" || type == "SEQUENCE" || type == "MATERIALIZED VIEW") {
             type = "TABLE"
         }
-        switch type {
-        case "COLLATION", "CONVERSION", "DOMAIN", "FOREIGN TABLE", "MATERIALIZED VIEW", "PROPERTY GRAPH", "SEQUENCE",
-             "STATISTICS", "TABLE", "TEXT SEARCH DICTIONARY", "TEXT SEARCH CONFIGURATION", "TYPE", "VIEW",
-             "DATABASE", "PROCEDURAL LANGUAGE", "SCHEMA", "EVENT TRIGGER", "FOREIGN DATA WRAPPER", "SERVER",
-             "PUBLICATION", "SUBSCRIPTION":
+        if ObjectTypes.ownedByName.contains(type) {
             var out = Array("\(type) ".utf8)
             if let ns = e.namespace, !ns.isEmpty { out += fmtId(ns) + [0x2e] }
             return out + fmtId(e.tag ?? [])
-        case "BLOB":
-            return Array("LARGE OBJECT ".utf8) + (e.tag ?? [])
-        case "AGGREGATE", "FUNCTION", "OPERATOR", "OPERATOR CLASS", "OPERATOR FAMILY", "PROCEDURE":
+        }
+        if type == "BLOB" { return Array("LARGE OBJECT ".utf8) + (e.tag ?? []) }
+        if ObjectTypes.ownedBySignature.contains(type) {
             // The DROP statement without "DROP " and its trailing ';'/newlines.
             var d = Array((e.dropStmt ?? []).dropFirst(5))
             while let last = d.last, last == 0x0a || last == 0x3b { d.removeLast() }
             return d
-        default:
-            // "Don't have separate owners" types, and types this pg_restore does not know
-            // (≤ 15 warns, 16+ stops): no ALTER.
-            return nil
         }
+        // "Don't have separate owners" types, and types this pg_restore does not know
+        // (≤ 15 warns, 16+ stops): no ALTER. (BLOB METADATA is expanded per OID by the caller.)
+        return nil
     }
 
     /// IssueCommandPerBlob: one command per OID line of a BLOB METADATA defn, then a blank line.

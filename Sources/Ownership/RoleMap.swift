@@ -21,18 +21,12 @@ public struct RoleMap: Sendable {
     /// Every role that owns an object, with the number of objects.
     public private(set) var owningRoles: [[UInt8]: Int] = [:]
 
-    /// Entry types pg_restore gives an `ALTER … OWNER TO` (`_getObjectDescription`, arch.c).
-    public static let ownedDescs: Set<String> = [
-        "COLLATION", "CONVERSION", "DOMAIN", "FOREIGN TABLE", "MATERIALIZED VIEW", "PROPERTY GRAPH", "SEQUENCE",
-        "STATISTICS", "TABLE", "TEXT SEARCH DICTIONARY", "TEXT SEARCH CONFIGURATION", "TYPE", "VIEW", "DATABASE",
-        "PROCEDURAL LANGUAGE", "SCHEMA", "EVENT TRIGGER", "FOREIGN DATA WRAPPER", "SERVER", "PUBLICATION",
-        "SUBSCRIPTION", "BLOB", "BLOB METADATA", "AGGREGATE", "FUNCTION", "OPERATOR", "OPERATOR CLASS",
-        "OPERATOR FAMILY", "PROCEDURE",
-    ]
+    /// Entry types pg_restore gives an `ALTER … OWNER TO` (`ObjectTypes.owned`).
+    public static var ownedDescs: Set<String> { ObjectTypes.owned }
 
-    /// Objects PostgreSQL lets only a superuser own: their owner is never mapped to another
-    /// role (the rewriter clears it, so the superuser that restores them owns them).
-    public static let superuserOwnedDescs: Set<String> = ["FOREIGN DATA WRAPPER", "EVENT TRIGGER"]
+    /// Objects PostgreSQL lets only a superuser own (`ObjectTypes.superuserOwned`): their owner is
+    /// never mapped to another role (the rewriter clears it, so the superuser that restores them owns them).
+    public static var superuserOwnedDescs: Set<String> { ObjectTypes.superuserOwned }
 
     /// True when restoring the entry emits `ALTER … OWNER TO <owner>` (arch.c _printTocEntry:
     /// an owner, a non-empty drop statement, and a type with a separate owner).
@@ -42,7 +36,7 @@ public struct RoleMap: Sendable {
     }
 
     public static func isNeverMapped(_ role: [UInt8]) -> Bool {
-        if role.starts(with: Array("pg_".utf8)) { return true }
+        if EntryPolicy.isPredefinedRole(role) { return true }
         switch String(decoding: role, as: UTF8.self).lowercased() {
         case "public", "current_user", "session_user", "current_role": return true
         default: return false
