@@ -9,8 +9,10 @@ import DumpFormat
 /// as the login instead when R cannot run it, or when what it touches is not R's:
 /// - entries only a superuser may restore (event triggers, foreign-data wrappers, C and internal
 ///   functions, untrusted languages);
-/// - `EXTENSION`: the login creates it and owns it, so the extension's own `COMMENT` and
-///   `SECURITY LABEL` are the login's too (PostgreSQL: "must be owner of extension");
+/// - an `EXTENSION` the server does not trust (a superuser must create it, and owns it), with the
+///   extension's own `COMMENT` and `SECURITY LABEL` (PostgreSQL: "must be owner of extension"); a
+///   trusted extension is created by R, which owns the scratch database, so R owns it as it owns
+///   everything else, and its comment is R's;
 /// - `SERVER`: creating one needs USAGE on its wrapper, which R lacks until the ACL pass;
 /// - the database's own properties (`ALTER DATABASE … SET`, `ALTER ROLE … IN DATABASE`);
 /// - comments, labels and grants on what only a superuser may own, and grants on built-in objects
@@ -28,24 +30,38 @@ public struct EntryPolicy: Sendable {
     /// The dumpIds of the entries the dump holds (nil: unknown, as for a plain script, where the
     /// schema tells a built-in object).
     public var createdIds: Set<Int>?
+    /// The extensions the target server trusts (`pg_available_extension_versions.trusted`), which
+    /// the owner role may create; nil: not known (no server), every extension counts as untrusted.
+    public var trustedExtensions: Set<[UInt8]>?
 
-    public init(createdIds: Set<Int>?) { self.createdIds = createdIds }
+    public init(createdIds: Set<Int>?, trustedExtensions: Set<[UInt8]>? = nil) {
+        self.createdIds = createdIds
+        self.trustedExtensions = trustedExtensions
+    }
 
     /// For an archive's entries: every dumpId it holds.
     public init(entries: [TOCEntry]) { self.createdIds = Set(entries.map(\.dumpId)) }
+
+    /// Who creates extension `name`: the owner role where the server trusts it.
+    func extensionRunner(_ name: [UInt8]) -> (runner: Runner, reason: String?) {
+        if trustedExtensions?.contains(name) == true { return (.ownerRole, nil) }
+        return (.login, trustedExtensions == nil ? "an extension: the login creates it unless the server trusts it (then the owner role does)"
+                                                 : "an extension the server does not trust: only a superuser may create it")
+    }
 
     /// Who runs `e`, and why when it is the login.
     public func decide(_ e: TOCEntry) -> (runner: Runner, reason: String?) {
         if Self.needsSuperuser(e) { return (.login, "only a superuser may restore it") }
         switch e.desc {
-        case "EXTENSION": return (.login, "the login creates and owns extensions")
+        case "EXTENSION": return extensionRunner(e.tag ?? [])
         case "SERVER": return (.login, "creating a foreign server needs USAGE on its wrapper")
         default: break
         }
         if RestorePlan.isDatabaseLevel(e) && e.desc != "ACL" { return (.login, "a property of the database itself") }
         let tag = e.tag ?? []
         if ["COMMENT", "SECURITY LABEL"].contains(e.desc) && tag.starts(with: Array("EXTENSION ".utf8)) {
-            return (.login, "the login owns the extension it created")
+            // Whoever created the extension owns it, and only its owner may comment on it.
+            return extensionRunner(Array(tag.dropFirst("EXTENSION ".utf8.count)))
         }
         if ["COMMENT", "SECURITY LABEL", "ACL"].contains(e.desc),
            RoleMap.superuserOwnedDescs.contains(where: { tag.starts(with: Array(($0 + " ").utf8)) }) {

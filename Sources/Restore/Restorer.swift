@@ -333,6 +333,8 @@ public final class Restorer {
     var login = ""
     /// Predefined roles the dump gives objects to (they keep them).
     var predefinedOwners: Set<String> = []
+    /// Extensions the server trusts, which the owner role creates (the entry policy).
+    var trustedExtensions: Set<[UInt8]>?
 
     /// One load connection and its sink, set up alike for every job.
     func openSession(_ created: Set<Int>?) throws -> (Connection, ConnectionSink) {
@@ -341,7 +343,11 @@ public final class Restorer {
         conn.onNotice { [log] m in log("server: \(m)") }
         if options.disableTriggers { try conn.query("SET session_replication_role = replica") }
         for setting in BulkLoad.sessionSettings(options.bulkLoad) { try conn.query(setting) }
-        let policy = EntryPolicy(createdIds: created)
+        if trustedExtensions == nil {
+            let sql = conn.serverVersion >= 130000 ? "SELECT DISTINCT name::text FROM pg_catalog.pg_available_extension_versions WHERE trusted" : "SELECT NULL::text WHERE false"
+            trustedExtensions = Set(try conn.query(sql).compactMap { $0[0].map { Array($0.utf8) } })
+        }
+        let policy = EntryPolicy(createdIds: created, trustedExtensions: trustedExtensions)
         let sink = ConnectionSink(connection: conn, owner: options.owner, ignoredStates: options.ignoredStates) { e in
             policy.runner(e) == .login
         }

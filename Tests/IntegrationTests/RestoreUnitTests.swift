@@ -36,8 +36,13 @@ import Testing
         #expect(policy.runner(TOCEntry(dumpId: 3, tag: Array("hstore".utf8), desc: "EXTENSION", section: .preData)) == .login)
         #expect(policy.runner(TOCEntry(dumpId: 4, tag: Array("FOREIGN DATA WRAPPER w".utf8), desc: "COMMENT", section: .none)) == .login)
         #expect(policy.runner(TOCEntry(dumpId: 5, tag: Array("t".utf8), desc: "TABLE", section: .preData)) == .ownerRole)
-        // The extension's own comment is the login's (it created the extension and owns it).
+        // The extension's own comment is run by whoever created the extension (and owns it): the
+        // login, unless the server trusts the extension, which the owner role then creates.
         #expect(policy.runner(TOCEntry(dumpId: 6, tag: Array("EXTENSION hstore".utf8), desc: "COMMENT", section: .none)) == .login)
+        let trusting = EntryPolicy(createdIds: created, trustedExtensions: [Array("hstore".utf8)])
+        #expect(trusting.runner(TOCEntry(dumpId: 3, tag: Array("hstore".utf8), desc: "EXTENSION", section: .preData)) == .ownerRole)
+        #expect(trusting.runner(TOCEntry(dumpId: 6, tag: Array("EXTENSION hstore".utf8), desc: "COMMENT", section: .none)) == .ownerRole)
+        #expect(trusting.runner(TOCEntry(dumpId: 9, tag: Array("plperlu".utf8), desc: "EXTENSION", section: .preData)) == .login)
         // A predefined owner: the login acts for it; pg_database_owner: the owner role does (it owns the database).
         #expect(policy.runner(TOCEntry(dumpId: 7, tag: Array("f()".utf8), desc: "FUNCTION", section: .preData,
                                        owner: Array("pg_signal_backend".utf8))) == .login)
