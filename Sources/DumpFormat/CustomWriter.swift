@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Writing custom-format archives that stock pg_restore accepts (reference §5.5): the header
 /// bytes as read, the TOC re-serialised (pg_backup_archiver.c WriteToc) at the input's archive
 /// version, the data blocks either copied byte for byte from a custom input or built from the
@@ -152,6 +156,9 @@ public final class CustomArchiveWriter {
     /// Record that the next byte written starts the data block of `dumpId`.
     public func markBlock(_ dumpId: Int) { positions[dumpId] = out.position }
 
+    /// Record that the data block of `dumpId` starts at output byte `position`.
+    func markBlock(_ dumpId: Int, at position: Int64) { positions[dumpId] = position }
+
     /// After all data: rewrite the TOC with real offsets when the output is seekable.
     public func finish() throws {
         if out.isSeekable && !positions.isEmpty {
@@ -221,7 +228,9 @@ public final class CustomDataCopier {
     /// Copy every data block. With a version-bridge `layout`, the chunk lists of items whose
     /// compression the target cannot read are recompressed (every other chunk is still copied
     /// byte for byte), and the blocks of `layout.mergedBlobs` become one BLK_BLOBS block.
-    public func copy(to writer: CustomArchiveWriter, output: Output, layout: VersionBridge.DataLayout = .copy) throws {
+    public func copy(to writer: CustomArchiveWriter, output: Output, layout: VersionBridge.DataLayout = .copy,
+                     rangeCopy: Bool = true) throws {
+        if rangeCopy, layout.isCopy, try copyRange(to: writer, output: output) { return }
         var recompress: (Decompressor, ZlibItemCompressor)?
         if let from = layout.recompressFrom {
             do { recompress = (try Decompressors.make(from), try ZlibItemCompressor()) } catch let e as DecompressionError {
@@ -289,6 +298,75 @@ public final class CustomDataCopier {
         if !(try reader.isAtEnd()) {
             warnings.append(DumpError(.malformed, file: reader.name, offset: end, "trailing bytes after the last data block (not copied)"))
         }
+    }
+
+    /// The whole data area as one byte range, when the input is a regular file and every block
+    /// is copied as it is: the block framing is walked first by reading each header with pread
+    /// (the same checks as below: block order, dumpIds, the TOC's offsets, chunk lengths within
+    /// the file), then the bytes from the first block to the end of the last move in the kernel
+    /// (`Output.copy`, copy_file_range). false, having consumed and written nothing, when the
+    /// input is not a regular file or anything in the framing is off (or not written as
+    /// `writer.int` would write it): the block-by-block copy below then reports it as always.
+    private func copyRange(to writer: CustomArchiveWriter, output: Output) throws -> Bool {
+        guard let file = reader.source as? FileSource, file.isSeekable, let size = file.size, reader.recording == nil,
+              writer.intSize == p.intSize else { return false }
+        let intSize = p.intSize
+        let fd = file.fd
+        var buf = [UInt8](repeating: 0, count: 2 + intSize)
+        /// The Int at `pos` (advanced past it), nil when it cannot be read or is not canonical.
+        func int(_ pos: inout Int64) -> Int64? {
+            let want = 1 + intSize
+            guard pos + Int64(want) <= size else { return nil }
+            let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(pos)) }
+            guard n == want, buf[0] <= 1 else { return nil }
+            var value: UInt64 = 0
+            for i in 0..<intSize {
+                let b = buf[1 + i]
+                if i < 8 { value |= UInt64(b) << (8 * UInt64(i)) } else if b != 0 { return nil }
+            }
+            guard value <= UInt64(Int64.max), !(buf[0] == 1 && value == 0) else { return nil }
+            pos += Int64(want)
+            return buf[0] == 1 ? -Int64(value) : Int64(value)
+        }
+        func chunks(_ pos: inout Int64) -> Bool {
+            while true {
+                guard let len = int(&pos) else { return false }
+                if len == 0 { return true }
+                guard len > 0, len <= Int64(Int32.max), pos + len <= size else { return false }
+                pos += len
+            }
+        }
+        let start = reader.offset
+        var pos = start
+        var blocks: [(dumpId: Int, at: Int64)] = []
+        for entry in toc.entries where entry.hasData {
+            let blockAt = pos
+            guard pos < size else { return false }
+            let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 1, off_t(pos)) }
+            guard n == 1 else { return false }
+            let type = buf[0]
+            pos += 1
+            guard let id = int(&pos), type == 1 || type == 3, id == Int64(entry.dumpId), (type == 3) == entry.isBlobs else { return false }
+            if case .offset(let at) = entry.location, at != blockAt { return false }
+            blocks.append((entry.dumpId, blockAt))
+            if type == 1 {
+                guard chunks(&pos) else { return false }
+            } else {
+                while true {
+                    guard let oid = int(&pos) else { return false }
+                    if oid == 0 { break }
+                    guard chunks(&pos) else { return false }
+                }
+            }
+        }
+        let shift = output.position - start
+        for b in blocks { writer.markBlock(b.dumpId, at: b.at + shift) }
+        try output.copy(from: fd, name: reader.name, offset: start, count: pos - start)
+        try reader.seek(to: pos)
+        if !(try reader.isAtEnd()) {
+            warnings.append(DumpError(.malformed, file: reader.name, offset: pos, "trailing bytes after the last data block (not copied)"))
+        }
+        return true
     }
 
     /// The fake OID 0 that closes a BLK_BLOBS block.
