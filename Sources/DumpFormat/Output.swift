@@ -142,6 +142,16 @@ public final class Output {
         return unsafeBitCast(sym, to: CopyFileRange.self)
     }()
 
+    /// Drop everything from byte `offset` on (seekable outputs only): the next byte goes there.
+    public func truncate(to offset: Int64) throws {
+        try flush()
+        guard isSeekable else { throw DumpError(.internalError, file: path, "internal: cannot truncate a non-seekable output") }
+        if ftruncate(fd, off_t(offset)) != 0 || lseek(fd, off_t(offset), SEEK_SET) < 0 {
+            throw DumpError(.writeFailed, file: path, "cannot truncate: \(String(cString: strerror(errno)))")
+        }
+        position = offset
+    }
+
     /// Overwrite bytes at an absolute position already written (seekable outputs only).
     public func overwrite(at offset: Int64, _ bytes: [UInt8]) throws {
         try flush()
