@@ -16,7 +16,13 @@ public struct Finding: Codable, Sendable, Equatable {
         case publicExecuteSecurityDefiner = "public-execute-security-definer"
     }
 
+    /// A failure breaks the model (the audit exits 1); a note is a weaker spot in a correct model
+    /// (a login that owns nothing but holds grants of its own: a second login for rotation needs
+    /// them too) and is printed without failing the audit.
+    public enum Severity: String, Codable, Sendable { case failure, note }
+
     public var kind: Kind
+    public var severity: Severity
     /// The role the finding is about (an owner, a login), when there is one.
     public var role: String?
     /// One sentence.
@@ -26,9 +32,10 @@ public struct Finding: Codable, Sendable, Equatable {
     public var fix: [String]
     public var notes: [String]
 
-    public init(kind: Kind, role: String? = nil, summary: String, objects: [FindingObject] = [], fix: [String] = [],
-                notes: [String] = []) {
+    public init(kind: Kind, severity: Severity = .failure, role: String? = nil, summary: String, objects: [FindingObject] = [],
+                fix: [String] = [], notes: [String] = []) {
         self.kind = kind
+        self.severity = severity
         self.role = role
         self.summary = summary
         self.objects = objects
@@ -103,7 +110,10 @@ public struct AuditReport: Codable, Sendable {
     /// Objects judged (schemas included; extension members and implicit objects are not).
     public var objectsChecked: Int
     public var findings: [Finding]
-    public var clean: Bool { findings.isEmpty }
+    /// No failure (notes may remain): the database follows the model.
+    public var clean: Bool { failures.isEmpty }
+    public var failures: [Finding] { findings.filter { $0.severity == .failure } }
+    public var notes: [Finding] { findings.filter { $0.severity == .note } }
 
     enum CodingKeys: String, CodingKey {
         case database, databaseOwner, serverVersion, owner, members, defaultPrivileges, objectsChecked, findings, clean

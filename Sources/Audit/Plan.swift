@@ -39,7 +39,7 @@ public struct Plan: Codable, Sendable {
         s += "\nCOMMIT;\n"
         if !remaining.isEmpty {
             s += "\n-- After this plan the audit will still report (fix these by hand; see pgreown audit):\n"
-            for f in remaining { s += "--   [\(f.kind.rawValue)] \(f.summary)\n" }
+            for f in remaining { s += "--   [\(f.kind.rawValue)]\(f.severity == .note ? " note (does not fail the audit):" : "") \(f.summary)\n" }
         }
         return s
     }
@@ -233,6 +233,10 @@ public enum PlanBuilder {
                 fixed.append(f)
             case .loginHoldsDirectPrivileges where f.role.flatMap { projected.role($0)?.hasPrivilegesOfOwner } == true:
                 fixed.append(f)
+            case .loginCreatesAsItself where f.role.flatMap { s.role($0) }.map { adminIsSuperuser || $0.adminHasPrivileges } == true:
+                // A login not named by --login that may create as itself: its default privileges
+                // give R what it creates (the switch at login is left to the reviewer).
+                fixed.append(f)
             default:
                 remaining.append(f)
             }
@@ -241,6 +245,11 @@ public enum PlanBuilder {
         if !defaultsFix.isEmpty {
             sections.append(Plan.Section(title: "\(sections.count + 1). what \(R) creates grants what its objects grant today",
                                          sql: dedupe(defaultsFix.flatMap(\.fix))))
+        }
+        let creating = fixed.filter { $0.kind == .loginCreatesAsItself }
+        if !creating.isEmpty {
+            sections.append(Plan.Section(title: "\(sections.count + 1). what other logins create as themselves is usable by \(R)",
+                                         sql: dedupe(creating.flatMap { $0.fix.filter { $0.hasPrefix("ALTER DEFAULT PRIVILEGES") } })))
         }
         let direct = fixed.filter { $0.kind == .loginHoldsDirectPrivileges }
         if !direct.isEmpty {

@@ -24,13 +24,15 @@ extension AuditReport {
             }
         }
         s += "objects checked: \(objectsChecked)\n"
+        let noteCount = notes.count
+        let noted = noteCount == 0 ? "" : " (\(noteCount) note\(noteCount == 1 ? "" : "s"))"
         if findings.isEmpty {
             s += "result: the database follows the owner-role model\n"
             return s
         }
-        s += "findings: \(findings.count)\n"
+        s += "findings: \(failures.count) failure(s), \(noteCount) note(s)\n"
         for f in findings {
-            s += "\n[\(f.kind.rawValue)] \(f.summary)\n"
+            s += "\n[\(f.kind.rawValue)]\(f.severity == .note ? " note:" : "") \(f.summary)\n"
             for o in f.objects {
                 s += "    \(o.type) \(o.identity)"
                 if let owner = o.owner, o.type != "default privileges" { s += " (owner \(owner))" }
@@ -43,7 +45,7 @@ extension AuditReport {
                 for line in f.fix { s += "    \(line)\n" }
             }
         }
-        s += "\nresult: \(findings.count) finding(s)\n"
+        s += clean ? "\nresult: the database follows the owner-role model\(noted)\n" : "\nresult: \(failures.count) finding(s)\(noted)\n"
         return s
     }
 }

@@ -166,8 +166,12 @@ public enum AuditRules {
             }
             let how = viaOwner ? "they belong to \(s.owner), which it inherits from" : target.map { "grant them to \($0) instead" }
                 ?? "grant them to a NOLOGIN role it is a member of"
-            return Finding(kind: .loginHoldsDirectPrivileges, role: login,
-                           summary: "login \(login) holds privileges on \(held.count) object(s) directly (\(how))",
+            // A login that owns nothing here can be dropped all the same: its own grants only make a
+            // second login (for rotation) need the same grants, so they are a note.
+            let ownsSomething = s.databaseOwner == login || s.objects.contains { $0.owner == login }
+            return Finding(kind: .loginHoldsDirectPrivileges, severity: ownsSomething ? .failure : .note, role: login,
+                           summary: "login \(login) holds privileges on \(held.count) object(s) directly (\(how))"
+                               + (ownsSomething ? "" : "; it owns nothing, so this is a note: a second login for rotation needs the same grants"),
                            objects: held.map {
                                FindingObject(type: $0.type, identity: $0.object, owner: $0.owner,
                                              detail: privileges($0.items.map(\.privilege)) + ($0.items.contains(where: \.grantable) ? " (some WITH GRANT OPTION)" : ""))

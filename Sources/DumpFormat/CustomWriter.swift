@@ -1,3 +1,8 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Writing custom-format archives that stock pg_restore accepts (pg_backup_custom.c
 /// `_CloseArchive`): the header bytes as read, the TOC re-serialised (pg_backup_archiver.c
 /// WriteToc) at the input's archive version, the data blocks either copied byte for byte from a
@@ -153,6 +158,9 @@ public final class CustomArchiveWriter {
     /// Record that the next byte written starts the data block of `dumpId`.
     public func markBlock(_ dumpId: Int) { positions[dumpId] = out.position }
 
+    /// Record that the data block of `dumpId` starts at output byte `position`.
+    func markBlock(_ dumpId: Int, at position: Int64) { positions[dumpId] = position }
+
     /// After all data: rewrite the TOC with real offsets when the output is seekable.
     public func finish() throws {
         if out.isSeekable && !positions.isEmpty {
@@ -222,7 +230,9 @@ public final class CustomDataCopier {
     /// Copy every data block. With a version-bridge `layout`, the chunk lists of items whose
     /// compression the target cannot read are recompressed (every other chunk is still copied
     /// byte for byte), and the blocks of `layout.mergedBlobs` become one BLK_BLOBS block.
-    public func copy(to writer: CustomArchiveWriter, output: Output, layout: VersionBridge.DataLayout = .copy) throws {
+    public func copy(to writer: CustomArchiveWriter, output: Output, layout: VersionBridge.DataLayout = .copy,
+                     rangeCopy: Bool = true) throws {
+        if rangeCopy, layout.isCopy, try copyRange(to: writer, output: output) { return }
         var recompress: (Decompressor, ZlibItemCompressor)?
         if let from = layout.recompressFrom {
             do { recompress = (try Decompressors.make(from), try ZlibItemCompressor()) } catch let e as DecompressionError {
@@ -290,6 +300,107 @@ public final class CustomDataCopier {
         if !(try reader.isAtEnd()) {
             warnings.append(DumpError(.malformed, file: reader.name, offset: end, "trailing bytes after the last data block (not copied)"))
         }
+    }
+
+    /// The whole data area as one byte range, when the input is a regular file and every block
+    /// is copied as it is. The block framing is walked by reading each header with pread (the
+    /// same checks as below: block order, dumpIds, the TOC's offsets, chunk lengths within the
+    /// file) while the bytes from the first block on move in the kernel (`Output.copy`,
+    /// copy_file_range); into a pipe, the walk comes first. false, with the output as it was,
+    /// when the input is not a regular file or anything in the framing is off (or not written
+    /// as `writer.int` would write it): the block-by-block copy below then reports it as always.
+    private func copyRange(to writer: CustomArchiveWriter, output: Output) throws -> Bool {
+        guard let file = reader.source as? FileSource, file.isSeekable, let size = file.size, reader.recording == nil,
+              writer.intSize == p.intSize else { return false }
+        let fd = file.fd, intSize = p.intSize, start = reader.offset, entries = toc.entries
+        let outStart = output.position
+        let walk: DataArea
+        if output.isSeekable {
+            final class Box: @unchecked Sendable { var walk: DataArea? }
+            let box = Box(), done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                box.walk = Self.walk(fd: fd, size: size, intSize: intSize, start: start, entries: entries)
+                done.signal()
+            }
+            let copied = Result { try output.copy(from: fd, name: reader.name, offset: start, count: size - start) }
+            done.wait()
+            guard let w = box.walk else {
+                try output.truncate(to: outStart)
+                return false
+            }
+            try copied.get()
+            if w.end < size { try output.truncate(to: outStart + (w.end - start)) }
+            walk = w
+        } else {
+            guard let w = Self.walk(fd: fd, size: size, intSize: intSize, start: start, entries: entries) else { return false }
+            try output.copy(from: fd, name: reader.name, offset: start, count: w.end - start)
+            walk = w
+        }
+        for b in walk.blocks { writer.markBlock(b.dumpId, at: b.at - start + outStart) }
+        try reader.seek(to: walk.end)
+        if !(try reader.isAtEnd()) {
+            warnings.append(DumpError(.malformed, file: reader.name, offset: walk.end, "trailing bytes after the last data block (not copied)"))
+        }
+        return true
+    }
+
+    /// Where each data block starts and where the last one ends.
+    struct DataArea: Sendable {
+        var blocks: [(dumpId: Int, at: Int64)]
+        var end: Int64
+    }
+
+    /// The data blocks of `entries` from byte `start` of the regular file `fd` of `size` bytes,
+    /// each header read with pread; nil at the first thing the block-by-block copy would reject
+    /// or re-encode differently.
+    static func walk(fd: Int32, size: Int64, intSize: Int, start: Int64, entries: [TOCEntry]) -> DataArea? {
+        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 + intSize)
+        defer { buf.deallocate() }
+        /// The Int at `pos` (advanced past it), nil when it cannot be read or is not canonical.
+        func int(_ pos: inout Int64) -> Int64? {
+            let want = 1 + intSize
+            guard pos + Int64(want) <= size else { return nil }
+            let n = pread(fd, buf, want, off_t(pos))
+            guard n == want, buf[0] <= 1 else { return nil }
+            var value: UInt64 = 0
+            for i in 0..<intSize {
+                let b = buf[1 + i]
+                if i < 8 { value |= UInt64(b) << (8 * UInt64(i)) } else if b != 0 { return nil }
+            }
+            guard value <= UInt64(Int64.max), !(buf[0] == 1 && value == 0) else { return nil }
+            pos += Int64(want)
+            return buf[0] == 1 ? -Int64(value) : Int64(value)
+        }
+        func chunks(_ pos: inout Int64) -> Bool {
+            while true {
+                guard let len = int(&pos) else { return false }
+                if len == 0 { return true }
+                guard len > 0, len <= Int64(Int32.max), pos + len <= size else { return false }
+                pos += len
+            }
+        }
+        var pos = start
+        var blocks: [(dumpId: Int, at: Int64)] = []
+        for entry in entries where entry.hasData {
+            let blockAt = pos
+            guard pos < size else { return nil }
+            guard pread(fd, buf, 1, off_t(pos)) == 1 else { return nil }
+            let type = buf[0]
+            pos += 1
+            guard let id = int(&pos), type == 1 || type == 3, id == Int64(entry.dumpId), (type == 3) == entry.isBlobs else { return nil }
+            if case .offset(let at) = entry.location, at != blockAt { return nil }
+            blocks.append((entry.dumpId, blockAt))
+            if type == 1 {
+                guard chunks(&pos) else { return nil }
+            } else {
+                while true {
+                    guard let oid = int(&pos) else { return nil }
+                    if oid == 0 { break }
+                    guard chunks(&pos) else { return nil }
+                }
+            }
+        }
+        return DataArea(blocks: blocks, end: pos)
     }
 
     /// The fake OID 0 that closes a BLK_BLOBS block.

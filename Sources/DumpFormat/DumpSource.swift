@@ -204,13 +204,15 @@ extension DumpSource {
     }
 
     /// Custom input only: copy its data area verbatim into `writer`'s output (after `readTOC`).
+    /// `rangeCopy` false: block by block through the reader even when the data area could be
+    /// copied as one range (for tests comparing the two).
     public func copyCustomData(to writer: CustomArchiveWriter, output: Output,
-                               layout: VersionBridge.DataLayout = .copy) throws {
+                               layout: VersionBridge.DataLayout = .copy, rangeCopy: Bool = true) throws {
         guard format == .custom, let reader, let toc else {
             throw DumpError(.internalError, file: name, "internal: copyCustomData needs a custom archive whose TOC was read")
         }
         let copier = CustomDataCopier(reader: reader, toc: toc)
-        try copier.copy(to: writer, output: output, layout: layout)
+        try copier.copy(to: writer, output: output, layout: layout, rangeCopy: rangeCopy)
         warnings += copier.warnings
     }
 }

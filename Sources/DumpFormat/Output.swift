@@ -86,6 +86,72 @@ public final class Output {
         }
     }
 
+    /// Use copy_file_range(2) in `copy(from:…)` (false: always read and write; for tests).
+    public var kernelCopy = true
+    /// Bytes `copy(from:…)` moved with copy_file_range, and with pread and write.
+    public private(set) var copiedInKernel: Int64 = 0
+    public private(set) var copiedThroughBuffer: Int64 = 0
+
+    /// Append `count` bytes of the regular file `fd` from byte `offset` (`name` for errors): in
+    /// the kernel with copy_file_range when both ends allow it (regular files; the page cache or
+    /// a reflink, no copy through this process), else, or when it fails with EXDEV, ENOSYS,
+    /// EINVAL, EOPNOTSUPP or EBADF (a pipe, another file system on old kernels, an O_APPEND
+    /// stdout), by pread and write.
+    public func copy(from fd: Int32, name: String, offset: Int64, count: Int64) throws {
+        try flush()
+        var from = off_t(offset)
+        var left = count
+        if kernelCopy && isSeekable {
+            while left > 0 {
+                guard let copyFileRange = Self.copyFileRange else { break }
+                let n = copyFileRange(fd, &from, self.fd, nil, Int(min(left, 1 << 30)), 0)
+                if n > 0 { left -= Int64(n); position += Int64(n); copiedInKernel += Int64(n); continue }
+                if n == 0 {
+                    throw DumpError(.truncated, file: name, offset: Int64(from), "input ends \(left) bytes before the end of the data it was checked to hold")
+                }
+                if errno == EINTR { continue }
+                if [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP, EBADF].contains(errno) { break }
+                throw DumpError(.writeFailed, file: path, "copy_file_range from \(name) failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        guard left > 0 else { return }
+        let size = Int(min(left, Int64(bufferSize)))
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { chunk.deallocate() }
+        while left > 0 {
+            let n = pread(fd, chunk.baseAddress, Int(min(left, Int64(size))), from)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DumpError(.io, file: name, offset: Int64(from), "read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 {
+                throw DumpError(.truncated, file: name, offset: Int64(from), "input ends \(left) bytes before the end of the data it was checked to hold")
+            }
+            try writeAll(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+            from += off_t(n)
+            left -= Int64(n)
+            position += Int64(n)
+            copiedThroughBuffer += Int64(n)
+        }
+    }
+
+    typealias CopyFileRange = @convention(c) (Int32, UnsafeMutablePointer<off_t>?, Int32, UnsafeMutablePointer<off_t>?, Int, UInt32) -> Int
+    /// glibc's copy_file_range (2.27+; the Glibc module does not export it), nil without one.
+    static let copyFileRange: CopyFileRange? = {
+        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range") else { return nil }
+        return unsafeBitCast(sym, to: CopyFileRange.self)
+    }()
+
+    /// Drop everything from byte `offset` on (seekable outputs only): the next byte goes there.
+    public func truncate(to offset: Int64) throws {
+        try flush()
+        guard isSeekable else { throw DumpError(.internalError, file: path, "internal: cannot truncate a non-seekable output") }
+        if ftruncate(fd, off_t(offset)) != 0 || lseek(fd, off_t(offset), SEEK_SET) < 0 {
+            throw DumpError(.writeFailed, file: path, "cannot truncate: \(String(cString: strerror(errno)))")
+        }
+        position = offset
+    }
+
     /// Overwrite bytes at an absolute position already written (seekable outputs only).
     public func overwrite(at offset: Int64, _ bytes: [UInt8]) throws {
         try flush()

@@ -60,8 +60,7 @@ public final class Connection {
         var keys = defaults.map(\.0) + ["dbname", "fallback_application_name"]
         var values = defaults.map(\.1) + [conninfo, "pgreown"]
         if let database { keys.append("dbname"); values.append(database) }
-        var shown = maskConninfo(conninfo)
-        if let database { shown += (shown.isEmpty ? "" : " ") + "dbname=\(database)" }
+        let shown = maskConninfo(conninfo, database: database)
         displayName = shown
         let c: OpaquePointer? = withCStrings(keys) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
         guard let c else { throw ServerError("out of memory connecting to \(shown)") }
@@ -396,9 +395,15 @@ public var libpqVersion: String {
     return v >= 100000 ? "\(v / 10000).\(v % 10000)" : "\(v / 10000).\(v / 100 % 100).\(v % 100)"
 }
 
-/// A conninfo string or URI with any password replaced by `****` (parsed by libpq itself).
-public func maskConninfo(_ conninfo: String) -> String {
-    if conninfo.isEmpty { return "" }
+/// A conninfo string or URI with any password replaced by `****` (parsed by libpq itself), each
+/// parameter once. `database`, when given, is the effective `dbname` (it replaces the conninfo's).
+public func maskConninfo(_ conninfo: String, database: String? = nil) -> String {
+    func shown(_ key: String, _ value: String) -> String {
+        let quoted = value.isEmpty || value.contains(where: { $0 == " " || $0 == "'" || $0 == "\\" })
+            ? "'" + value.replacingAll("\\", "\\\\").replacingAll("'", "\\'") + "'" : value
+        return "\(key)=\(quoted)"
+    }
+    if conninfo.isEmpty { return database.map { shown("dbname", $0) } ?? "" }
     var err: UnsafeMutablePointer<CChar>?
     guard let opts = PQconninfoParse(conninfo, &err) else {
         if let err { PQfreemem(err) }
@@ -406,17 +411,19 @@ public func maskConninfo(_ conninfo: String) -> String {
     }
     defer { PQconninfoFree(opts) }
     var parts: [String] = []
+    var sawDatabase = false
     var p = opts
     while let kw = p.pointee.keyword {
-        if let v = p.pointee.val {
-            let key = String(cString: kw)
-            let value = key == "password" ? "****" : String(cString: v)
-            let quoted = value.isEmpty || value.contains(where: { $0 == " " || $0 == "'" || $0 == "\\" })
-                ? "'" + value.replacingAll("\\", "\\\\").replacingAll("'", "\\'") + "'" : value
-            parts.append("\(key)=\(quoted)")
+        let key = String(cString: kw)
+        if key == "dbname", let database {
+            parts.append(shown(key, database))
+            sawDatabase = true
+        } else if let v = p.pointee.val {
+            parts.append(shown(key, key == "password" ? "****" : String(cString: v)))
         }
         p += 1
     }
+    if let database, !sawDatabase { parts.append(shown("dbname", database)) }
     return parts.joined(separator: " ")
 }
 

@@ -13,8 +13,10 @@ let ownerRoleModelHelp = """
     schemas and every object in it. The logins the application and migrations use are members \
     of it. What they create ends up owned by it: they SET ROLE to it (by hand, or by default with \
     ALTER ROLE login SET role owner), or at least their default privileges give the owner role \
-    everything they create. No login owns anything or holds privileges of its own (groups hold \
-    them), so credentials rotate by adding a login and dropping the old one. Variants: two \
+    everything they create. No login owns anything, so credentials rotate by adding a login and \
+    dropping the old one; privileges are best held by groups (a login holding grants of its own, \
+    as an application login with DML grants on an Aurora-style setup, is correct but a note: the \
+    next login needs the same grants). Variants: two \
     logins foo_a and foo_b that are members of foo and switch to it at login; a migrator that \
     SETs ROLE to the owner for DDL, an application login with DML only through a group role, \
     read-only and read-write incident logins, and an admin login with CREATEDB/CREATEROLE.
@@ -91,7 +93,8 @@ struct AuditCommand: ParsableCommand {
         (objects of extensions excepted; event triggers and wrappers may stay with a superuser);
           - whether the owner role exists and is NOLOGIN, which roles are members of it, with \
         INHERIT/SET, and whether each switches to it at login (ALTER ROLE … SET role);
-          - logins that own anything (DROP ROLE would fail) or hold privileges directly;
+          - logins that own anything (DROP ROLE would fail), and logins that hold privileges \
+        directly (a failure when the login owns something here, else a note);
           - default privileges: what new tables, sequences, functions, types and schemas created \
         by the owner role and by each login that can SET ROLE to it will grant; logins that create \
         objects as themselves without default privileges giving the owner role everything; new \
@@ -101,7 +104,8 @@ struct AuditCommand: ParsableCommand {
         SECURITY DEFINER routines), and SECURITY DEFINER routines owned by a login.
         Privileges on the database itself (CONNECT, TEMPORARY) are not judged.
 
-        Exit 0 when the database follows the model, 1 with findings, 69 when the server cannot be \
+        Exit 0 when the database follows the model (notes are printed and do not fail it; in --json \
+        each finding has a severity, failure or note), 1 with failures, 69 when the server cannot be \
         reached or refuses a catalog query, 64 on a usage error.
 
         Examples:
@@ -123,10 +127,11 @@ struct AuditCommand: ParsableCommand {
             let (_, report) = try AuditRunner.audit(conn, owner: owner)
             writeOut(json ? try encodeJSON(report) : report.text)
             if report.clean {
-                printMessage("pgreown: database \(report.database) follows the owner-role model (owner role \(owner)).")
+                printMessage("pgreown: database \(report.database) follows the owner-role model (owner role \(owner))"
+                             + (report.notes.isEmpty ? "." : "; \(report.notes.count) note(s); first: \(report.notes[0].summary)"))
                 return Exit.ok
             }
-            printMessage("pgreown: database \(report.database): \(report.findings.count) finding(s); first: \(report.findings[0].summary)")
+            printMessage("pgreown: database \(report.database): \(report.failures.count) finding(s); first: \(report.failures[0].summary)")
             return Exit.problems
         }
     }

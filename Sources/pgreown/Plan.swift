@@ -132,10 +132,11 @@ struct PlanCommand: ParsableCommand {
                 return Exit.problems
             }
             if report.clean {
-                printMessage("pgreown: applied; database \(report.database) follows the owner-role model (owner role \(plan.owner)).")
+                printMessage("pgreown: applied; database \(report.database) follows the owner-role model (owner role \(plan.owner))"
+                             + (report.notes.isEmpty ? "." : "; \(report.notes.count) note(s); first: \(report.notes[0].summary)"))
                 return Exit.ok
             }
-            printMessage("pgreown: applied; the audit still has \(report.findings.count) finding(s); first: \(report.findings[0].summary)")
+            printMessage("pgreown: applied; the audit still has \(report.failures.count) finding(s); first: \(report.failures[0].summary)")
             return Exit.problems
         }
     }

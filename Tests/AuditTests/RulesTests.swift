@@ -119,12 +119,20 @@ func modelSnapshot() -> DatabaseSnapshot {
         #expect(direct[1].fix == ["GRANT SELECT (secret) ON TABLE public.t TO ro;", "REVOKE SELECT (secret) ON TABLE public.t FROM \"ff-ro\";",
                                   "GRANT SELECT ON TABLE public.u TO ro;", "REVOKE SELECT ON TABLE public.u FROM \"ff-ro\";"])
         #expect(direct[1].objects.map(\.identity) == ["public.t.secret", "public.u"])
+        // Logins that own nothing: notes, the report still clean.
+        #expect(direct.map(\.severity) == [.note, .note])
+        #expect(report.clean)
         // On an object r does not own, a member that inherits from r keeps it through r.
         s.objects.append(DBObject(kind: .foreignDataWrapper, identity: "w", schema: nil, owner: "postgres",
                                   acl: [ACLItem(grantee: "app", privilege: "USAGE", grantor: "postgres")]))
         let app = AuditRules.evaluate(s).findings(.loginHoldsDirectPrivileges).first { $0.role == "app" }
         #expect(app?.fix == ["REVOKE UPDATE ON TABLE public.u FROM app;", "GRANT USAGE ON FOREIGN DATA WRAPPER w TO r;",
                              "REVOKE USAGE ON FOREIGN DATA WRAPPER w FROM app;"])
+        // A login that owns something: its direct grants fail the audit.
+        s.objects.append(table("public", "own", owner: "ff-ro"))
+        let owning = AuditRules.evaluate(s)
+        #expect(owning.findings(.loginHoldsDirectPrivileges).map { "\($0.role ?? "") \($0.severity)" } == ["app note", "ff-ro failure"])
+        #expect(!owning.clean)
     }
 
     @Test func aLoginCreatingAsItselfNeedsDefaultPrivilegesForTheOwnerOrASwitch() {

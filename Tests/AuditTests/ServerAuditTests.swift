@@ -208,6 +208,8 @@ struct ServerAuditTests {
         let missing = try #require(f.first { kind($0) == "default-privileges-missing" })
         #expect(missing["fix"] as? [String] == ["ALTER DEFAULT PRIVILEGES FOR ROLE \(O) IN SCHEMA app GRANT SELECT ON TABLES TO \(RO);"])
         let direct = try #require(f.first { kind($0) == "login-holds-direct-privileges" })
+        #expect(direct["severity"] as? String == "note")
+        #expect(f.filter { $0["severity"] as? String == "failure" }.count == 2)
         #expect(direct["fix"] as? [String] == ["GRANT SELECT ON TABLE app.orders TO \(RO);", "REVOKE SELECT ON TABLE app.orders FROM \(try s.q(ffRO));"])
         _ = ffRW
     }

@@ -107,3 +107,18 @@ struct ServerTests {
     #expect(uri.contains("password=****") && uri.contains("port=5433") && uri.contains("dbname=prod"))
     #expect(maskConninfo("") == "")
 }
+
+/// The connection as printed: each parameter once, the effective database, the password masked.
+@Test func theDisplayedConnectionNamesEachParameterOnce() {
+    #expect(maskConninfo("user=restorer dbname=postgres", database: "postgres") == "user=restorer dbname=postgres")
+    #expect(maskConninfo("user=restorer dbname=live", database: "postgres") == "user=restorer dbname=postgres")
+    #expect(maskConninfo("user=restorer", database: "my db") == "user=restorer dbname='my db'")
+    #expect(maskConninfo("", database: "postgres") == "dbname=postgres")
+    let uri = maskConninfo("postgresql://app:hunter2@db.example:5433/prod?sslmode=require", database: "postgres")
+    #expect(uri == "user=app password=**** dbname=postgres host=db.example port=5433 sslmode=require")
+    #expect(maskConninfo("host=db password=hunter2 dbname=a dbname=b") == "password=**** dbname=b host=db")
+    for shown in [maskConninfo("user=restorer dbname=postgres", database: "postgres"), uri] {
+        #expect(shown.components(separatedBy: " ").map { $0.prefix { $0 != "=" } }.count
+                == Set(shown.components(separatedBy: " ").map { $0.prefix { $0 != "=" } }).count, "\(shown)")
+    }
+}
