@@ -220,6 +220,24 @@ final class Scheduler: @unchecked Sendable {
                 })
             }
         }
+        // Row-level security is enabled after the foreign keys that touch its table: with FORCE
+        // (set in the TABLE entry), validating a foreign key as the owner with row_security off
+        // fails once RLS is on. pg_dump's order has every FK CONSTRAINT before ROW SECURITY; a
+        // parallel restore must keep it.
+        var fkByTable: [Int: [Int]] = [:]
+        func table(_ d: Int) -> Int? {
+            guard let k = plan.position[d] else { return nil }
+            let e = plan.entries[k]
+            if e.desc == "TABLE" { return d }
+            return ["CONSTRAINT", "INDEX"].contains(e.desc) ? e.dependencies.first : nil
+        }
+        for e in plan.entries where e.desc == "FK CONSTRAINT" && outstanding.contains(e.dumpId) {
+            for t in Set(e.dependencies.compactMap(table)) { fkByTable[t, default: []].append(e.dumpId) }
+        }
+        for i in deferred where plan.entries[i].desc == "ROW SECURITY" {
+            guard let t = plan.entries[i].dependencies.first, let fks = fkByTable[t] else { continue }
+            waits[i, default: []] += fks
+        }
         waitsFor = waits
         self.locks = locks
         if !dataSizes.isEmpty {

@@ -114,4 +114,33 @@ import Testing
         #expect(free.take() == 2)            // TOC order without sizes
         #expect(free.readyNow() == [3])
     }
+
+    /// ROW SECURITY (RLS enabled) waits for every foreign key on or to its table: with FORCE ROW
+    /// LEVEL SECURITY the owner cannot validate a foreign key once RLS is on (pg_dump's order).
+    @Test func rowSecurityWaitsForTheForeignKeysOfItsTable() {
+        // Tables 1 and 2, their data 3 and 4, the primary key of 1 (5), an FK from 2 to 1 (6,
+        // depending on table 2 and the key 5), ROW SECURITY on 1 (7) and on 2 (8).
+        let entries = [
+            Self.entry(1, "TABLE", .preData), Self.entry(2, "TABLE", .preData),
+            Self.entry(3, "TABLE DATA", .data, deps: [1], hasData: true), Self.entry(4, "TABLE DATA", .data, deps: [2], hasData: true),
+            Self.entry(5, "CONSTRAINT", .postData, deps: [1]), Self.entry(6, "FK CONSTRAINT", .postData, deps: [2, 5]),
+            Self.entry(7, "ROW SECURITY", .postData, deps: [1]), Self.entry(8, "ROW SECURITY", .postData, deps: [2]),
+        ]
+        let plan = RestorePlan(entries: entries, version: .init(major: 17, minor: 6))
+        let s = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true))
+        s.finished(0)
+        s.finished(1)
+        #expect(s.take() == 2)
+        #expect(s.take() == 3)
+        s.finished(2)
+        s.finished(3)
+        // Data in: the key is ready, RLS on neither table (the FK touches both).
+        #expect(s.readyNow() == [4])
+        #expect(s.take() == 4)
+        s.finished(4)
+        #expect(s.readyNow() == [5])
+        #expect(s.take() == 5)
+        s.finished(5)
+        #expect(Set(s.readyNow()) == [6, 7])
+    }
 }
