@@ -253,10 +253,7 @@ struct RestoreCommand: ParsableCommand {
 
         if plain {
             if let growing {
-                plainRewrite = { e in
-                    let ctx = growing.observe(e, standardConformingStrings: scs)
-                    return try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: scs, plain: true).entry
-                }
+                plainRewrite = { e in try growing.rewrite(e, standardConformingStrings: scs) }
             } else {
                 let context = report.rewriteContext
                 plainRewrite = { e in try Rewriter.rewriteEntry(e, context, standardConformingStrings: scs, plain: true).entry }
@@ -287,9 +284,16 @@ struct RestoreCommand: ParsableCommand {
         if let growing {
             restorer.mappedAwayRoles = { Set(growing.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) }) }
         }
+        // Said whether the restore succeeds or not (such a role's grants usually fail a check).
+        func warnLateRoles() {
+            if let growing, !growing.late.isEmpty {
+                printMessage("pgreown: warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { text($0) }.sorted().joined(separator: ", "))")
+            }
+        }
         do {
             try restorer.run(source: source, entries: plain ? nil : report.audit.rewritten, plainRewrite: plainRewrite)
         } catch let f as Restorer.Failure {
+            warnLateRoles()
             if json { writeOut(try encodeJSON(RestoreJSON(report: restorer.report, ok: false, error: f.description))) }
             printMessage("pgreown: restore failed: \(f.description)")
             switch f.underlying {
@@ -303,9 +307,7 @@ struct RestoreCommand: ParsableCommand {
                 return Exit.problems
             }
         }
-        if let growing, !growing.late.isEmpty {
-            printMessage("pgreown: warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { text($0) }.sorted().joined(separator: ", "))")
-        }
+        warnLateRoles()
         let r = restorer.report
         if json { writeOut(try encodeJSON(RestoreJSON(report: r, ok: true, error: nil))) }
         let rows = r.tables.compactMap(\.rowsLoaded).reduce(0, +)
