@@ -140,11 +140,17 @@ struct PlainPathTests {
         let cluster = try await Clusters.shared.cluster(15)
         try RestoreSetup.prepare(cluster)
         let tmp = try TempDir()
+        // Lexed with the wrong setting, a literal runs on over the ALTER … OWNER TO after it,
+        // which then escapes the rewrite (and the ownership check fails).
         let script = try RestoreCommandTests.scriptWithExtraSQL("""
             SET standard_conforming_strings = off;
             COMMENT ON TABLE app.orders IS 'it\\'s; really';
+            ALTER TABLE app.orders OWNER TO app_owner;
+            COMMENT ON COLUMN app.orders.customer_id IS 'x';
             SET standard_conforming_strings = on;
             COMMENT ON COLUMN app.orders.id IS 'back\\';
+            ALTER TABLE app.orders OWNER TO app_owner;
+            COMMENT ON COLUMN app.orders.total IS 'y';
             """, in: tmp)
         for piped in [false, true] {
             let live = try RestoreSetup.liveDatabase(cluster)
@@ -157,8 +163,10 @@ struct PlainPathTests {
         let out = tmp.file("rewritten.sql")
         let piped = try shell("\"$PGREOWN\" rewrite - --format plain --owner dest_owner -o '\(out)' < '\(script)'")
         #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(!(try String(contentsOfFile: out, encoding: .utf8)).contains("OWNER TO app_owner"))
         let file = try pgreown("rewrite", script, "--format", "plain", "--owner", "dest_owner", "-o", out)
         #expect(file.status == 0, "\(file.stderr)")
+        #expect(!(try String(contentsOfFile: out, encoding: .utf8)).contains("OWNER TO app_owner"))
     }
 
     // MARK: 3. client_encoding
