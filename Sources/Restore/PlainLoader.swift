@@ -9,9 +9,10 @@ import Ownership
 /// COPY data and large objects stream as from an archive. Each pseudo-entry is lexed with the
 /// `standard_conforming_strings` and `client_encoding` the script has set where it starts.
 ///
-/// A script made with `pg_dump --create`: its DATABASE entry (`CREATE DATABASE`, `ALTER DATABASE
-/// … OWNER TO`, the `\connect` and the SET block repeated after it) is not run — the scratch
-/// database exists and the session is already in it — and the database-level entries
+/// A script made with `pg_dump --create`: of its DATABASE entry only what follows the `\connect`
+/// runs (the SET block pg_dump repeats for the new session); its `CREATE DATABASE` and `ALTER
+/// DATABASE … OWNER TO` are not run — the scratch database exists, owned by the owner role, and
+/// the session is already in it. The database-level entries
 /// (`RestorePlan.isDatabaseLevel`: `ALTER DATABASE … SET`, its comment, grants, security labels)
 /// run against the scratch database under its own name, as the archive path applies them.
 public final class PlainLoader: DumpVisitor {
@@ -65,14 +66,16 @@ public final class PlainLoader: DumpVisitor {
         let databaseLevel = RestorePlan.isDatabaseLevel(e)
         var sql: [UInt8] = []
         var hasStatement = false
+        // A DATABASE entry's statements before its \connect are for the maintenance database.
+        var beforeConnect = e.desc == "DATABASE"
         let lex = e.lexState(standardConformingStrings: true)
         let items = try SQLStatement.split(e.defn ?? [], name: e.label, offset: e.fileOffset, state: lex)
         for item in items {
             switch item.kind {
             case .meta:
-                try checkMeta(item, e)
+                if try checkMeta(item, e) { beforeConnect = false }
             case .statement:
-                if e.desc == "DATABASE" { continue }   // CREATE DATABASE, ALTER DATABASE … OWNER TO: the scratch DB is made
+                if beforeConnect { continue }
                 if VersionBridge.setsUnknownSetting(item, serverMajor: serverMajor) { continue }
                 sql += item.bytes
                 hasStatement = true
@@ -94,15 +97,16 @@ public final class PlainLoader: DumpVisitor {
     /// `\restrict` / `\unrestrict` are psql's; `\connect` to the dump's own database (a
     /// `--create` script's, right after its CREATE DATABASE) is where the load already is.
     /// Anything else cannot be done through a connection.
-    private func checkMeta(_ item: SQLStatement, _ e: TOCEntry) throws {
+    /// Returns true for that `\connect`.
+    private func checkMeta(_ item: SQLStatement, _ e: TOCEntry) throws -> Bool {
         var end = item.bytes.count
         while end > 0 && (item.bytes[end - 1] == 0x0a || item.bytes[end - 1] == 0x0d) { end -= 1 }
         let words = item.bytes[1..<max(1, end)].split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
         let word = words.first ?? []
-        if word.elementsEqual("restrict".utf8) || word.elementsEqual("unrestrict".utf8) { return }
+        if word.elementsEqual("restrict".utf8) || word.elementsEqual("unrestrict".utf8) { return false }
         if word.elementsEqual("connect".utf8) || word.elementsEqual("c".utf8) {
             let target = PlainReader.connectDatabase(Array(words.dropFirst()))
-            if let target, let own = dumpDatabase, target == own { return }
+            if let target, let own = dumpDatabase, target == own { return true }
             throw DumpError(.malformed, file: "plain script", offset: item.offset, entry: e.label,
                             "psql meta-command \(shown(item.bytes.prefix(end), limit: 60)) switches to database \(shown(target ?? [])), not the dump's own (\(shown(dumpDatabase ?? Array("none: the script has no CREATE DATABASE".utf8)))): a script of several databases (pg_dumpall) cannot be restored into one")
         }

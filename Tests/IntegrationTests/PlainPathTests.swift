@@ -140,14 +140,25 @@ struct PlainPathTests {
         let cluster = try await Clusters.shared.cluster(15)
         try RestoreSetup.prepare(cluster)
         let tmp = try TempDir()
-        // Lexed with the wrong setting, a literal runs on over the ALTER … OWNER TO after it,
-        // which then escapes the rewrite (and the ownership check fails).
+        // The SETs end one pseudo-entry, the literals are in the next (two header comments
+        // inserted): lexed with the wrong setting there, a literal runs on over the ALTER … OWNER
+        // TO after it, which then escapes the rewrite (and the ownership check fails).
         let script = try RestoreCommandTests.scriptWithExtraSQL("""
             SET standard_conforming_strings = off;
+
+            --
+            -- Name: orders_notes; Type: COMMENT; Schema: app; Owner: app_owner
+            --
+
             COMMENT ON TABLE app.orders IS 'it\\'s; really';
             ALTER TABLE app.orders OWNER TO app_owner;
             COMMENT ON COLUMN app.orders.customer_id IS 'x';
             SET standard_conforming_strings = on;
+
+            --
+            -- Name: orders_more_notes; Type: COMMENT; Schema: app; Owner: app_owner
+            --
+
             COMMENT ON COLUMN app.orders.id IS 'back\\';
             ALTER TABLE app.orders OWNER TO app_owner;
             COMMENT ON COLUMN app.orders.total IS 'y';
