@@ -113,6 +113,8 @@ public struct ArchiveTOC: Sendable {
             if e.desc == "STDSTRINGS", let d = e.defn { stdStrings = parseQuotedSetting(d) != "off" }
             entries.append(e)
         }
+        let state = SQLLexState(standardConformingStrings: stdStrings, encoding: SQLEncoding(name: Array((encoding ?? "").utf8)))
+        for i in entries.indices { entries[i].lexState = state }
         return ArchiveTOC(header: header, entries: entries, endOffset: reader.offset, startOffset: start,
                           encoding: encoding, standardConformingStrings: stdStrings)
     }

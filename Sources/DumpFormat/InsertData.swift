@@ -17,7 +17,10 @@ public final class InsertDataSplitter {
     public private(set) var rows: Int64 = 0
 
     public init(entry: TOCEntry, fileName: String, standardConformingStrings: Bool, allowsOtherStatements: Bool = false) {
-        splitter = SQLStatementSplitter(name: fileName, startOffset: 0, standardConformingStrings: standardConformingStrings)
+        // The entry's own lexing state (its string rules and client encoding) where it has one.
+        let lex = entry.lexState(standardConformingStrings: standardConformingStrings)
+        splitter = SQLStatementSplitter(name: fileName, startOffset: 0, standardConformingStrings: lex.standardConformingStrings,
+                                        encoding: lex.encoding)
         self.fileName = fileName
         self.entryLabel = entry.label
         self.allowsOtherStatements = allowsOtherStatements

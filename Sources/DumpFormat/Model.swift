@@ -97,6 +97,11 @@ public struct TOCEntry: Sendable {
     public var location: DataLocation
     /// Byte offset of the entry's first byte in its file (for error messages).
     public var fileOffset: Int64
+    /// How `defn` is lexed where it starts — the `standard_conforming_strings` and
+    /// `client_encoding` in force there: a plain pseudo-entry's as the script set them by then
+    /// (PlainReader), an archive entry's from its STDSTRINGS and ENCODING entries (ArchiveTOC).
+    /// nil for entries made otherwise; read it through `lexState(standardConformingStrings:)`.
+    public var lexState: SQLLexState?
 
     public init(dumpId: Int, hadDumper: Bool = false, tableoid: [UInt8]? = nil, oid: [UInt8]? = nil,
                 tag: [UInt8]?, desc: String, section: Section, defn: [UInt8]? = nil, dropStmt: [UInt8]? = nil,
@@ -127,6 +132,12 @@ public struct TOCEntry: Sendable {
     public var label: String {
         let schema = namespace.map { text($0) + "." } ?? ""
         return "TOC entry \(dumpId) (\(desc) \(shown(Array(schema.utf8) + (tag ?? []))))"
+    }
+
+    /// How to lex this entry's SQL: its own `lexState`, else the dump's `standard_conforming_strings`
+    /// (the one rule every reader of an entry's SQL follows).
+    public func lexState(standardConformingStrings scs: Bool) -> SQLLexState {
+        lexState ?? SQLLexState(standardConformingStrings: scs)
     }
 
     /// True for the entries whose data block holds large objects.

@@ -130,10 +130,11 @@ public struct VersionBridge: Sendable {
 
     /// Leave out the `SET` statements of settings a server of `major` does not know (and the
     /// rest of their line).
-    public static func dropUnknownSettings(_ sql: [UInt8], serverMajor major: Int, standardConformingStrings: Bool) throws -> [UInt8] {
+    public static func dropUnknownSettings(_ sql: [UInt8], serverMajor major: Int, standardConformingStrings: Bool,
+                                           encoding: SQLEncoding = .asciiSafe) throws -> [UInt8] {
         let candidates = sessionSettings.filter { major < $0.since }
         guard candidates.contains(where: { sql.firstRange(of: Array($0.name.utf8)) != nil }) else { return sql }
-        let items = try SQLStatement.split(sql, standardConformingStrings: standardConformingStrings)
+        let items = try SQLStatement.split(sql, standardConformingStrings: standardConformingStrings, encoding: encoding)
         var out: [UInt8] = []
         out.reserveCapacity(sql.count)
         var dropped = false
@@ -168,6 +169,7 @@ public struct VersionBridge: Sendable {
         var out = SQLConversion(entries: [])
         out.entries.reserveCapacity(entries.count)
         for var e in entries {
+            let lex = e.lexState(standardConformingStrings: standardConformingStrings)
             if let since = Self.leftOutDescs[e.desc], targetMajor < since {
                 out.changes.append(Change(entry: e.label, change: "left out",
                                           reason: "\(e.desc) entries are written by pg_dump \(since)+ and need functions of PostgreSQL \(since)+"))
@@ -179,7 +181,7 @@ public struct VersionBridge: Sendable {
                                           reason: "a partitioned table has an access method from PostgreSQL 17 on"))
             }
             if e.desc == "ACL" || e.desc == "DEFAULT ACL", let defn = e.defn {
-                let (newDefn, removed) = try removePrivileges(defn, entry: e.label, standardConformingStrings: standardConformingStrings)
+                let (newDefn, removed) = try removePrivileges(defn, entry: e.label, state: lex)
                 if !removed.isEmpty {
                     out.changes.append(Change(entry: e.label, change: "privilege \(removed.joined(separator: ", ")) taken out of GRANT/REVOKE",
                                               reason: "PostgreSQL \(targetMajor) has no such privilege"))
@@ -190,7 +192,7 @@ public struct VersionBridge: Sendable {
                     e.defn = newDefn
                 }
             }
-            if let r = rejection(e, standardConformingStrings: standardConformingStrings) {
+            if let r = rejection(e, state: lex) {
                 out.rejections.append(Rejection(entry: e.label, reason: r))
             }
             out.entries.append(e)
@@ -199,7 +201,7 @@ public struct VersionBridge: Sendable {
     }
 
     /// Why the target server rejects `e`, when pgreown knows it does.
-    func rejection(_ e: TOCEntry, standardConformingStrings: Bool) -> String? {
+    func rejection(_ e: TOCEntry, state: SQLLexState) -> String? {
         let byDesc: [String: Int] = ["PUBLICATION TABLES IN SCHEMA": 15, "SUBSCRIPTION TABLE": 17, "PROPERTY GRAPH": 19]
         if let since = byDesc[e.desc], targetMajor < since {
             return "\(e.desc) needs PostgreSQL \(since)+"
@@ -208,7 +210,7 @@ public struct VersionBridge: Sendable {
             return "default privileges ON LARGE OBJECTS need PostgreSQL 19+"
         }
         if ["ACL", "DEFAULT ACL", "POLICY"].contains(e.desc), let defn = e.defn, defn.firstRange(of: Array("pg_".utf8)) != nil {
-            let tokens = SQLLexer.tokenize(defn, standardConformingStrings: standardConformingStrings)
+            let tokens = SQLLexer(state).tokenize(defn)
             for t in tokens where t.kind == .identifier || t.kind == .quotedIdentifier {
                 guard let name = SQLLexer.identifierName(defn, t) else { continue }
                 let s = String(decoding: name, as: UTF8.self)
@@ -223,14 +225,14 @@ public struct VersionBridge: Sendable {
     /// Take the privileges the target lacks out of every GRANT/REVOKE (plain or inside ALTER
     /// DEFAULT PRIVILEGES) of `sql`; a statement left with none is left out with its line.
     /// Returns the new text and the privileges removed (upper case).
-    func removePrivileges(_ sql: [UInt8], entry: String, standardConformingStrings: Bool) throws -> ([UInt8], [String]) {
+    func removePrivileges(_ sql: [UInt8], entry: String, state: SQLLexState) throws -> ([UInt8], [String]) {
         let lacking = Self.privileges.filter { targetMajor < $0.since }
         guard !lacking.isEmpty else { return (sql, []) }
         let lower = sql.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
         guard lacking.contains(where: { p in lower.firstRange(of: UnsafeBufferPointer(start: p.name.utf8Start, count: p.name.utf8CodeUnitCount)) != nil }) else {
             return (sql, [])
         }
-        let items = try SQLStatement.split(sql, name: entry, standardConformingStrings: standardConformingStrings)
+        let items = try SQLStatement.split(sql, name: entry, state: state)
         var out: [UInt8] = []
         var removed: [String] = []
         var droppedPrevious = false

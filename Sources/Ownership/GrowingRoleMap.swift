@@ -43,6 +43,20 @@ public final class GrowingRoleMap {
         return RewriteContext(map: map, missingPolicy: missingPolicy)
     }
 
+    /// One entry of a one-pass rewrite, in the order the rule needs: learn its owners, rewrite it
+    /// with the map as it stands (findings kept), then count the roles it named that the map
+    /// still leaves alone (so `late` can name those that become mapped later). Used for a plain
+    /// script from a pipe by `rewrite` and `restore` alike. `standardConformingStrings`: the
+    /// dump's, for an entry without its own `lexState`.
+    public func rewrite(_ e: TOCEntry, standardConformingStrings: Bool = true) throws -> TOCEntry {
+        let scs = e.lexState(standardConformingStrings: standardConformingStrings).standardConformingStrings
+        let ctx = observe(e, standardConformingStrings: scs)
+        let r = try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: scs, plain: true)
+        findings += r.findings
+        recordUnmapped(e, standardConformingStrings: scs)
+        return r.entry
+    }
+
     /// Count the roles the (original) entry names that the current map leaves alone.
     public func recordUnmapped(_ e: TOCEntry, standardConformingStrings: Bool) {
         if let o = e.owner, !o.isEmpty, !map.isMapped(o), !RoleMap.isNeverMapped(o) { namedUnmapped[o, default: 0] += 1 }
@@ -55,10 +69,10 @@ public final class GrowingRoleMap {
     /// for the target of an `ALTER … OWNER TO` (as RoleMap.owningRoles(ofPlain:) counts them).
     private func references(_ e: TOCEntry, standardConformingStrings: Bool) -> [(name: [UInt8], owner: Bool)] {
         guard let defn = e.defn, !defn.isEmpty,
-              let items = try? SQLStatement.split(defn, name: e.label, standardConformingStrings: standardConformingStrings) else { return [] }
+              let items = try? SQLStatement.split(defn, name: e.label, state: e.lexState(standardConformingStrings: standardConformingStrings)) else { return [] }
         var out: [(name: [UInt8], owner: Bool)] = []
         for s in items where s.kind == .statement {
-            let a = RoleReferences.analyze(s.bytes, s.tokens, standardConformingStrings: standardConformingStrings)
+            let a = RoleReferences.analyze(s.bytes, s.tokens, standardConformingStrings: s.standardConformingStrings)
             for (k, r) in a.references.enumerated() where !r.isSpecial {
                 out.append((r.name, a.statementClass == .alterOwner && k == 0))
             }

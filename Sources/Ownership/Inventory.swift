@@ -22,9 +22,9 @@ public final class RoleInventory {
         if let o = entry.owner, !o.isEmpty { owners[o, default: 0] += 1 }
         guard Self.roleBearingDescs.contains(entry.desc) || allStatements, let defn = entry.defn else { return }
         do {
-            for s in try SQLStatement.split(defn, name: entry.label, standardConformingStrings: standardConformingStrings)
+            for s in try SQLStatement.split(defn, name: entry.label, state: entry.lexState(standardConformingStrings: standardConformingStrings))
             where s.kind == .statement {
-                for r in RoleReferences.analyze(s.bytes, s.tokens, standardConformingStrings: standardConformingStrings).references
+                for r in RoleReferences.analyze(s.bytes, s.tokens, standardConformingStrings: s.standardConformingStrings).references
                 where !r.isSpecial || r.name.starts(with: Array("pg_".utf8)) {   // PUBLIC, CURRENT_USER… are no roles
                     named[r.name, default: [:]][r.kind, default: 0] += 1
                 }

@@ -103,8 +103,8 @@ public enum Rewriter {
                 edited += kept.map { Array(s.bytes[$0.range]) }.joined(separator: Array(", ".utf8))
                 edited += s.bytes[last.range.upperBound...]
                 let again = SQLStatement(kind: .statement, bytes: edited, offset: s.offset,
-                                         tokens: SQLLexer.tokenize(edited, standardConformingStrings: s.standardConformingStrings),
-                                         standardConformingStrings: s.standardConformingStrings)
+                                         tokens: SQLLexer.tokenize(edited, standardConformingStrings: s.standardConformingStrings, encoding: s.encoding),
+                                         standardConformingStrings: s.standardConformingStrings, encoding: s.encoding)
                 var r = rewriteStatement(again, ctx, entry: entry, mappedEntryOwner: mappedEntryOwner, reportUnclassified: reportUnclassified)
                 r.findings = findings + r.findings
                 return r
@@ -176,9 +176,9 @@ public enum Rewriter {
     /// holding grant options on the object would otherwise be credited to that role
     /// (select_best_grantor picks the first such role unless the grantor is the owner itself).
     public static func rewriteSQL(_ sql: [UInt8], _ ctx: RewriteContext, entry: String, mappedEntryOwner: [UInt8]?,
-                                  standardConformingStrings: Bool, reportUnclassified: Bool = true,
+                                  standardConformingStrings: Bool, encoding: SQLEncoding = .asciiSafe, reportUnclassified: Bool = true,
                                   runAs: [UInt8]? = nil, dropOwnerChanges: Bool = false) throws -> (bytes: [UInt8], findings: [RewriteFinding]) {
-        let items = try SQLStatement.split(sql, name: entry, standardConformingStrings: standardConformingStrings)
+        let items = try SQLStatement.split(sql, name: entry, standardConformingStrings: standardConformingStrings, encoding: encoding)
         var out: [UInt8] = []
         out.reserveCapacity(sql.count + 32)
         let setRunAs = runAs.map { Array("SET ROLE ".utf8) + Identifier.quote($0) + [0x3b] }
@@ -251,6 +251,8 @@ public enum Rewriter {
     /// role-bearing types are not reported as unclassified (a schema may share a role's name).
     public static func rewriteEntry(_ e: TOCEntry, _ ctx: RewriteContext, standardConformingStrings: Bool = true,
                                     plain: Bool = false) throws -> (entry: TOCEntry, findings: [RewriteFinding]) {
+        let lex = e.lexState(standardConformingStrings: standardConformingStrings)
+        let standardConformingStrings = lex.standardConformingStrings
         var out = e
         var findings: [RewriteFinding] = []
         if let o = e.owner, !o.isEmpty {
@@ -267,7 +269,7 @@ public enum Rewriter {
         guard roleBearing || plain else { return (out, findings) }
         if let defn = e.defn {
             let r = try rewriteSQL(defn, ctx, entry: e.label, mappedEntryOwner: out.owner,
-                                   standardConformingStrings: standardConformingStrings, reportUnclassified: roleBearing,
+                                   standardConformingStrings: standardConformingStrings, encoding: lex.encoding, reportUnclassified: roleBearing,
                                    runAs: runsAsOwner(e, ctx, owner: out.owner, defn: defn) ? out.owner : nil,
                                    dropOwnerChanges: plain && RoleMap.superuserOwnedDescs.contains(e.desc)
                                        && e.owner.map { ctx.map.map($0) != $0 } ?? false)
@@ -277,7 +279,7 @@ public enum Rewriter {
         if e.desc == "USER MAPPING" {
             if let drop = e.dropStmt {
                 out.dropStmt = try rewriteSQL(drop, ctx, entry: e.label, mappedEntryOwner: out.owner,
-                                              standardConformingStrings: standardConformingStrings).bytes
+                                              standardConformingStrings: standardConformingStrings, encoding: lex.encoding).bytes
             }
             // Tag "USER MAPPING <user> SERVER <server>", names raw: rebuild it from the defn's role.
             if let defn = e.defn, let tag = e.tag,

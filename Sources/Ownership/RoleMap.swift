@@ -73,7 +73,7 @@ public struct RoleMap: Sendable {
     public static func owningRoles(ofPlain entries: [TOCEntry], standardConformingStrings: Bool = true) -> [[UInt8]: Int] {
         var out: [[UInt8]: Int] = [:]
         for e in entries {
-            guard let defn = e.defn, let items = try? SQLStatement.split(defn, standardConformingStrings: standardConformingStrings) else { continue }
+            guard let defn = e.defn, let items = try? SQLStatement.split(defn, state: e.lexState(standardConformingStrings: standardConformingStrings)) else { continue }
             for s in items where s.kind == .statement {
                 let a = RoleReferences.analyze(s.bytes, s.tokens)
                 if a.statementClass == .alterOwner, let r = a.references.first, !r.isSpecial { out[r.name, default: 0] += 1 }

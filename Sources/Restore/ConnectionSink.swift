@@ -67,18 +67,18 @@ public final class ConnectionSink: SQLSink {
 
     public func scriptText(_ bytes: [UInt8]) throws {}
 
-    /// The string rules the next command is lexed with (`SET standard_conforming_strings` switches them).
-    public private(set) var standardConformingStrings = true
+    /// How the next command is lexed: `SET standard_conforming_strings` and `SET client_encoding`
+    /// switch it, as they switch the session.
+    public private(set) var lexState = SQLLexState()
+    public var standardConformingStrings: Bool { lexState.standardConformingStrings }
 
     /// Each statement runs on its own, as psql runs a script: an error names the very statement,
     /// and an ignored error skips only that statement (one multi-statement query would roll back
     /// the whole text).
     public func command(_ bytes: [UInt8]) throws {
-        let items = try SQLStatement.split(bytes, name: current?.label ?? "the session prelude",
-                                           standardConformingStrings: standardConformingStrings)
+        let items = try SQLStatement.split(bytes, name: current?.label ?? "the session prelude", following: &lexState)
         for item in items where item.kind == .statement {
             try run(item.bytes)
-            if let on = Self.setsStandardStrings(item) { standardConformingStrings = on }
         }
         // ACL entries switch roles themselves (SET ROLE owner … RESET ROLE, grantor blocks).
         if bytes.firstRange(of: Array("ROLE".utf8)) != nil || bytes.firstRange(of: Array("AUTHORIZATION".utf8)) != nil {
@@ -305,14 +305,6 @@ public final class ConnectionSink: SQLSink {
         e.entry = current?.label ?? "the session prelude"
         if let sql { e.statement = shown(sql.drop { $0 == 0x0a || $0 == 0x20 }, limit: 200) }
         return e
-    }
-
-    /// `SET standard_conforming_strings = on|off` → its value.
-    static func setsStandardStrings(_ s: SQLStatement) -> Bool? {
-        let t = s.significantTokens
-        guard t.count >= 4, s.isKeyword(t[0], "set"), s.isKeyword(t[1], "standard_conforming_strings") else { return nil }
-        if s.isKeyword(t[3], "off") || s.text(t[3]) == Array("'off'".utf8) { return false }
-        return true
     }
 
     /// The table of `COPY [schema.]table [(columns)] FROM stdin`, exactly as the statement names

@@ -2,24 +2,43 @@ import DumpFormat
 import Ownership
 
 /// Loads a plain SQL script through a connection sink: each pseudo-entry (PlainReader) is
-/// rewritten by `rewrite`, filtered by the selection, stripped of what only psql understands
-/// (`\restrict`/`\unrestrict`; any other meta-command stops the load) and of settings the server
-/// does not know, then executed; COPY data and large objects stream as from an archive.
+/// rewritten by `rewrite`, filtered by the selection, converted for the server as an archive's
+/// entries are (`Restorer.forServer`: the version bridge, fk-not-valid), stripped of what only
+/// psql understands (`\restrict`/`\unrestrict`, a `\connect` to the dump's own database; any
+/// other meta-command stops the load) and of settings the server does not know, then executed;
+/// COPY data and large objects stream as from an archive. Each pseudo-entry is lexed with the
+/// `standard_conforming_strings` and `client_encoding` the script has set where it starts.
+///
+/// A script made with `pg_dump --create`: of its DATABASE entry only what follows the `\connect`
+/// runs (the SET block pg_dump repeats for the new session); its `CREATE DATABASE` and `ALTER
+/// DATABASE … OWNER TO` are not run — the scratch database exists, owned by the owner role, and
+/// the session is already in it. The database-level entries
+/// (`RestorePlan.isDatabaseLevel`: `ALTER DATABASE … SET`, its comment, grants, security labels)
+/// run against the scratch database under its own name, as the archive path applies them.
 public final class PlainLoader: DumpVisitor {
     private let sink: SQLSink
     private let serverMajor: Int
     private let selection: RestorePlan.Selection
     private let rewrite: (TOCEntry) throws -> TOCEntry
-    private var stdStrings = true
+    private let fkNotValid: Bool
+    private let scratchDatabase: [UInt8]
+    private let log: (String) -> Void
+    /// The dump's database (the tag of a `--create` script's DATABASE entry).
+    private var dumpDatabase: [UInt8]?
     private var copying: TOCEntry?
     private var skipping = false
     /// dumpIds whose COPY was run.
     public private(set) var restoredData: Set<Int> = []
 
-    public init(sink: SQLSink, serverMajor: Int, selection: RestorePlan.Selection, rewrite: @escaping (TOCEntry) throws -> TOCEntry) {
+    public init(sink: SQLSink, serverMajor: Int, selection: RestorePlan.Selection, fkNotValid: Bool = false,
+                scratchDatabase: String = "", log: @escaping (String) -> Void = { _ in },
+                rewrite: @escaping (TOCEntry) throws -> TOCEntry) {
         self.sink = sink
         self.serverMajor = serverMajor
         self.selection = selection
+        self.fkNotValid = fkNotValid
+        self.scratchDatabase = Array(scratchDatabase.utf8)
+        self.log = log
         self.rewrite = rewrite
     }
 
@@ -33,10 +52,19 @@ public final class PlainLoader: DumpVisitor {
     }
 
     public func entry(_ original: TOCEntry) throws {
+        if original.desc == "DATABASE" { dumpDatabase = original.tag }
         skipping = !selected(original)
         guard !skipping else { return }
-        let e = try rewrite(original)
+        // The same conversions as an archive's entries; an entry the bridge leaves out runs
+        // nothing (its data, if any, is skipped with it).
+        guard let e = try Restorer.forServer([try rewrite(original)], serverMajor: serverMajor,
+                                              fkNotValid: fkNotValid, log: log).first else {
+            skipping = true
+            return
+        }
         try sink.beginEntry(e.dumpId == 0 ? nil : e)
+        let databaseLevel = RestorePlan.isDatabaseLevel(e)
+        let lex = e.lexState(standardConformingStrings: true)
         var sql: [UInt8] = []
         var hasStatement = false
         // INSERT data (`--inserts`): its INSERTs go as table data (rows counted from the server's
@@ -50,13 +78,18 @@ public final class PlainLoader: DumpVisitor {
                 try sink.endSQLData(e)
                 inData = false
             } else if hasStatement {
+                if databaseLevel, let old = dumpDatabase ?? Self.databaseOfTag(e) {
+                    sql = try Restorer.renameDatabase(in: sql, from: old, to: scratchDatabase, state: lex)
+                }
                 try sink.command(sql)
             }
             sql = []
             hasStatement = false
         }
         if insertData { restoredData.insert(e.dumpId) }
-        let items = try SQLStatement.split(e.defn ?? [], name: e.label, offset: e.fileOffset, standardConformingStrings: stdStrings)
+        // A DATABASE entry's statements before its \connect are for the maintenance database.
+        var beforeConnect = e.desc == "DATABASE"
+        let items = try SQLStatement.split(e.defn ?? [], name: e.label, offset: e.fileOffset, state: lex)
         for item in items {
             if insertData && item.kind == .statement {
                 let isInsert = item.significantTokens.first.map { item.isKeyword($0, "insert") } ?? false
@@ -71,13 +104,10 @@ public final class PlainLoader: DumpVisitor {
             }
             switch item.kind {
             case .meta:
-                let word = item.bytes.dropFirst().prefix { !(($0 == 0x20) || ($0 == 0x09) || ($0 == 0x0a) || ($0 == 0x0d)) }
-                if word.elementsEqual("restrict".utf8) || word.elementsEqual("unrestrict".utf8) { continue }
-                throw DumpError(.malformed, file: "plain script", offset: item.offset, entry: e.label,
-                                "psql meta-command \(shown(item.bytes, limit: 60)) cannot be restored through a connection (pg_dump writes only \\restrict, \\unrestrict and, with --create, \\connect: dump without --create)")
+                if try checkMeta(item, e) { beforeConnect = false }
             case .statement:
+                if beforeConnect { continue }
                 if VersionBridge.setsUnknownSetting(item, serverMajor: serverMajor) { continue }
-                if let on = ConnectionSink.setsStandardStrings(item) { stdStrings = on }
                 sql += item.bytes
                 hasStatement = true
             case .whitespace, .comment:
@@ -95,6 +125,36 @@ public final class PlainLoader: DumpVisitor {
             copying = e
             restoredData.insert(e.dumpId)
         }
+    }
+
+    /// `\restrict` / `\unrestrict` are psql's; `\connect` to the dump's own database (a
+    /// `--create` script's, right after its CREATE DATABASE) is where the load already is.
+    /// Anything else cannot be done through a connection.
+    /// Returns true for that `\connect`.
+    private func checkMeta(_ item: SQLStatement, _ e: TOCEntry) throws -> Bool {
+        var end = item.bytes.count
+        while end > 0 && (item.bytes[end - 1] == 0x0a || item.bytes[end - 1] == 0x0d) { end -= 1 }
+        let words = item.bytes[1..<max(1, end)].split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+        let word = words.first ?? []
+        if word.elementsEqual("restrict".utf8) || word.elementsEqual("unrestrict".utf8) { return false }
+        if word.elementsEqual("connect".utf8) || word.elementsEqual("c".utf8) {
+            let target = PlainReader.connectDatabase(Array(words.dropFirst()))
+            if let target, let own = dumpDatabase, target == own { return true }
+            throw DumpError(.malformed, file: "plain script", offset: item.offset, entry: e.label,
+                            "psql meta-command \(shown(item.bytes.prefix(end), limit: 60)) switches to database \(shown(target ?? [])), not the dump's own (\(shown(dumpDatabase ?? Array("none: the script has no CREATE DATABASE".utf8)))): a script of several databases (pg_dumpall) cannot be restored into one")
+        }
+        throw DumpError(.malformed, file: "plain script", offset: item.offset, entry: e.label,
+                        "psql meta-command \(shown(item.bytes.prefix(end), limit: 60)) cannot be restored through a connection (pg_dump writes only \\restrict, \\unrestrict and, with --create, \\connect to the dump's database)")
+    }
+
+    /// `DATABASE name` in a database-level entry's tag (a script without its DATABASE entry).
+    static func databaseOfTag(_ e: TOCEntry) -> [UInt8]? {
+        if e.desc == "DATABASE PROPERTIES" { return e.tag }
+        guard let tag = e.tag, tag.starts(with: "DATABASE ".utf8) else { return nil }
+        let name = Array(tag.dropFirst(9))
+        // the tag holds the name as fmtId wrote it
+        if let t = SQLLexer.tokenize(name).first, t.end == name.count, let n = SQLLexer.identifierName(name, t) { return n }
+        return name
     }
 
     public func beginData(_ entry: TOCEntry) throws {

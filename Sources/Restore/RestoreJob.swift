@@ -94,10 +94,7 @@ public final class RestoreJob {
         var plainRewrite: ((TOCEntry) throws -> TOCEntry)?
         if plain {
             if let growing {
-                plainRewrite = { e in
-                    let ctx = growing.observe(e, standardConformingStrings: scs)
-                    return try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: scs, plain: true).entry
-                }
+                plainRewrite = { e in try growing.rewrite(e, standardConformingStrings: scs) }
             } else {
                 let context = report.rewriteContext
                 plainRewrite = { e in try Rewriter.rewriteEntry(e, context, standardConformingStrings: scs, plain: true).entry }
@@ -113,14 +110,19 @@ public final class RestoreJob {
         if let growing {
             restorer.mappedAwayRoles = { Set(growing.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) }) }
         }
+        // Said whether the restore succeeds or not (such a role's grants usually fail a check).
+        func warnLateRoles() {
+            if let growing, !growing.late.isEmpty {
+                log("warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { oneLine(text($0)) }.sorted().joined(separator: ", "))")
+            }
+        }
         do {
             try restorer.run(source: source, entries: plain ? nil : report.audit.rewritten, plainRewrite: plainRewrite)
         } catch let f as Restorer.Failure {
+            warnLateRoles()
             return .failed(f)
         }
-        if let growing, !growing.late.isEmpty {
-            log("warning: roles named before their first ALTER … OWNER TO were left unmapped there: \(growing.late.keys.map { oneLine(text($0)) }.sorted().joined(separator: ", "))")
-        }
+        warnLateRoles()
         return .restored
     }
 

@@ -296,18 +296,23 @@ public final class Restorer {
         return "the scratch database \(options.scratchName) was dropped"
     }
 
-    /// ENCODING (from the ENCODING entry) and the locale options of the DATABASE entry's
-    /// `CREATE DATABASE … WITH …` (LOCALE, LC_COLLATE, LC_CTYPE, LOCALE_PROVIDER, ICU_LOCALE).
+    /// The encoding and the locale options of the DATABASE entry's `CREATE DATABASE … WITH …`
+    /// (ENCODING, LOCALE, LC_COLLATE, LC_CTYPE, LOCALE_PROVIDER, ICU_LOCALE). Without one, the
+    /// ENCODING entry's — the dump's *client* encoding (`pg_dump -E`), which is the database's
+    /// unless it is one no database can have (SJIS, BIG5, GBK, UHC, GB18030, JOHAB).
     public static func databaseSettings(_ entries: [TOCEntry]) -> [String: String] {
         var out: [String: String] = [:]
         for e in entries {
-            if e.desc == "ENCODING", let d = e.defn, let v = quotedValue(d) { out["ENCODING"] = v }
+            if e.desc == "ENCODING", out["ENCODING"] == nil, let d = e.defn, let v = quotedValue(d),
+               SQLEncoding(name: Array(v.utf8)) == .asciiSafe {
+                out["ENCODING"] = v
+            }
             guard e.desc == "DATABASE", let d = e.defn,
                   let stmt = try? SQLStatement.split(d).first(where: { $0.kind == .statement }) else { continue }
             let toks = stmt.significantTokens
             for (i, t) in toks.enumerated() where i + 2 < toks.count && stmt.text(toks[i + 1]) == [0x3d] {
                 let key = String(decoding: stmt.text(t), as: UTF8.self).uppercased()
-                guard ["LOCALE", "LC_COLLATE", "LC_CTYPE", "LOCALE_PROVIDER", "ICU_LOCALE"].contains(key) else { continue }
+                guard ["ENCODING", "LOCALE", "LC_COLLATE", "LC_CTYPE", "LOCALE_PROVIDER", "ICU_LOCALE"].contains(key) else { continue }
                 var v = stmt.text(toks[i + 2])
                 if v.first == 0x27, v.count >= 2 { v = Array(v.dropFirst().dropLast()) }
                 out[key] = String(decoding: v, as: UTF8.self).replacingOccurrences(of: "''", with: "'")
@@ -387,17 +392,8 @@ public final class Restorer {
         var sinks = [sink]
         var auditors = [auditor]
         if var entries {
-            // The version bridge for the server's major (what it rejects from a newer dump).
-            let bridge = VersionBridge(targetMajor: conn.serverVersion / 10000)
-            let converted = try bridge.convertSQL(entries, standardConformingStrings: entries.standardConformingStrings)
-            entries = converted.entries
-            for c in converted.changes { log("version bridge to PostgreSQL \(bridge.targetMajor): \(c)") }
-            for r in converted.rejections { log("warning: PostgreSQL \(bridge.targetMajor) is known to reject \(r)") }
-            if options.bulkLoad.contains(.fkNotValid) {
-                for i in entries.indices where entries[i].desc == "FK CONSTRAINT" {
-                    if let d = entries[i].defn { entries[i].defn = BulkLoad.validateForeignKeySeparately(d) }
-                }
-            }
+            entries = try Self.forServer(entries, serverMajor: conn.serverVersion / 10000,
+                                         fkNotValid: options.bulkLoad.contains(.fkNotValid), log: log)
             let emitter = SQLEmitter(sink: sink, entries: entries,
                                      options: .init(targetServerMajor: conn.serverVersion / 10000, selection: options.selection),
                                      inputName: source.name)
@@ -415,7 +411,8 @@ public final class Restorer {
             try applyDatabaseEntries(entries, sink: sink)
         } else if let plainRewrite {
             let loader = PlainLoader(sink: sink, serverMajor: conn.serverVersion / 10000, selection: options.selection,
-                                     rewrite: plainRewrite)
+                                     fkNotValid: options.bulkLoad.contains(.fkNotValid), scratchDatabase: options.scratchName,
+                                     log: log, rewrite: plainRewrite)
             try readAhead.run(source, into: TeeVisitor([auditor, loader, ticker]), poll: Interrupt.check)
             restoredData = loader.restoredData
         }
@@ -434,6 +431,26 @@ public final class Restorer {
         for i in report.ignoredErrors { log("ignored error \(i.sqlState) in \(i.entry): \(i.message)") }
     }
 
+    /// What every entry goes through on its way to the server, whatever the input: the version
+    /// bridge for the server's major (each change logged, each known rejection warned) and, with
+    /// the fk-not-valid lever, foreign keys added NOT VALID and validated apart. The archive path
+    /// passes its whole TOC, the plain path each pseudo-entry (PlainLoader); an entry the bridge
+    /// leaves out is not returned. Each entry is lexed by its own `lexState` (an archive's
+    /// entries all carry the archive's).
+    static func forServer(_ entries: [TOCEntry], serverMajor: Int, fkNotValid: Bool, log: (String) -> Void) throws -> [TOCEntry] {
+        let bridge = VersionBridge(targetMajor: serverMajor)
+        let converted = try bridge.convertSQL(entries, standardConformingStrings: entries.standardConformingStrings)
+        var entries = converted.entries
+        for c in converted.changes { log("version bridge to PostgreSQL \(bridge.targetMajor): \(c)") }
+        for r in converted.rejections { log("warning: PostgreSQL \(bridge.targetMajor) is known to reject \(r)") }
+        if fkNotValid {
+            for i in entries.indices where entries[i].desc == "FK CONSTRAINT" {
+                if let d = entries[i].defn { entries[i].defn = BulkLoad.validateForeignKeySeparately(d) }
+            }
+        }
+        return entries
+    }
+
     /// The dump's database-level entries (ALTER DATABASE … SET, database grants and comment),
     /// applied to the scratch database under its own name so they survive the swap.
     func applyDatabaseEntries(_ entries: [TOCEntry], sink: ConnectionSink) throws {
@@ -441,16 +458,18 @@ public final class Restorer {
         for e in entries where RestorePlan.isDatabaseLevel(e) {
             guard options.selection.includesDatabaseEntry(e) else { continue }
             guard let defn = e.defn, !defn.isEmpty else { continue }
-            let sql = try Self.renameDatabase(in: defn, from: original, to: Array(options.scratchName.utf8))
+            let sql = try Self.renameDatabase(in: defn, from: original, to: Array(options.scratchName.utf8),
+                                              state: e.lexState(standardConformingStrings: entries.standardConformingStrings))
             try sink.beginEntry(e)
             try sink.command(sql)
         }
     }
 
     /// Replace the database name after `DATABASE` (ALTER DATABASE x, ON DATABASE x, IN DATABASE x).
-    public static func renameDatabase(in sql: [UInt8], from old: [UInt8], to new: [UInt8]) throws -> [UInt8] {
+    public static func renameDatabase(in sql: [UInt8], from old: [UInt8], to new: [UInt8],
+                                      state: SQLLexState = SQLLexState()) throws -> [UInt8] {
         var out: [UInt8] = []
-        for s in try SQLStatement.split(sql) {
+        for s in try SQLStatement.split(sql, state: state) {
             guard s.kind == .statement else { out += s.bytes; continue }
             let sig = s.significantTokens
             var pos = 0

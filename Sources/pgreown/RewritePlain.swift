@@ -131,18 +131,10 @@ enum RewritePlain {
         }
         printError(streamingRule)
         let growing = try cmd.roles.growingRoleMap()
-        var scs = true
         let out = try Output(path: cmd.output, sync: !cmd.noSync)
         let writer = PlainScriptWriter(output: out, raw: nil, reader: nil,
                                        serverMajor: cmd.targetVersion,
-                                       standardConformingStrings: true) { e in
-            if e.dumpId == 0, let d = e.defn, PlainEntryCollector.setsNonStandardStrings(d) { scs = false }
-            let ctx = growing.observe(e, standardConformingStrings: scs)
-            let r = try Rewriter.rewriteEntry(e, ctx, standardConformingStrings: scs, plain: true)
-            growing.findings += r.findings
-            growing.recordUnmapped(e, standardConformingStrings: scs)
-            return r.entry
-        }
+                                       standardConformingStrings: true) { e in try growing.rewrite(e) }
         do {
             try source.read(writer, data: true)
         } catch {

@@ -366,6 +366,37 @@ private func plainFixtures() -> [URL] {
                                       "SET standard_conforming_strings TO 'on';", "SELECT 'c\\';", "SELECT 2;"])
 }
 
+/// `SET client_encoding` to a client-only encoding: a character's trail byte 0x5c ('表' is 0x95
+/// 0x5c in SJIS, '乗' 0x81 0x5c in GBK, '么' 0xa4 0x5c in BIG5) neither escapes a quote (in an
+/// E'' string, or any string with standard_conforming_strings off) nor ends a word, as psql and
+/// the server read it; back in UTF8 nothing changes. Every piece boundary gives the same items.
+@Test(arguments: [("SJIS", [UInt8]([0x95, 0x5c])), ("GBK", [0x81, 0x5c]), ("BIG5", [0xa4, 0x5c]), ("GB18030", [0x81, 0x5c]),
+                  ("GB18030", [0x81, 0x30, 0x81, 0x30])])
+func plainSplitterFollowsClientEncoding(_ encoding: String, _ char: [UInt8]) throws {
+    let input = bytes("SET client_encoding = '\(encoding)';\nSET standard_conforming_strings = off;\nCOMMENT ON TABLE t IS '") + char
+        + bytes("';\nSELECT E'") + char + bytes("', x") + char + bytes("y;\nSET standard_conforming_strings = on;\nSELECT E'") + char
+        + bytes("'; SELECT 2;\n")
+    let items = try SQLStatement.split(input).filter { $0.kind == .statement }
+    #expect(items.count == 7, "\(items.map { shown($0.bytes) })")
+    #expect(items.last.map { str($0.bytes) } == "SELECT 2;")
+    #expect(items.dropFirst().allSatisfy { $0.encoding == SQLEncoding(name: Array(encoding.utf8)) && $0.encoding != .asciiSafe })
+    let whole = try splitPieces(input, cuts: [])
+    for cut in 0...input.count {
+        #expect(try splitPieces(input, cuts: [cut]) == whole, "cut at \(cut)")
+    }
+    // The same bytes lexed as UTF8 run the quote on (the defect this guards against).
+    if char.contains(0x5c) {
+        let utf8 = try? SQLStatement.split(Array(input.dropFirst(bytes("SET client_encoding = '\(encoding)';").count)))
+        #expect(utf8.map { $0.filter { $0.kind == .statement }.count != 6 } ?? true)
+    }
+    // The trail byte is no escape in a literal's value either.
+    let lit = bytes("E'a") + char + bytes("b'")
+    let enc = SQLEncoding(name: Array(encoding.utf8))
+    let tokens = SQLLexer(standardConformingStrings: true, encoding: enc).tokenize(lit)
+    #expect(tokens.count == 1)
+    #expect(SQLLexer.stringValue(lit, tokens[0], encoding: enc) == bytes("a") + char + bytes("b"))
+}
+
 @Test func plainSplitterEveryBoundaryGivesSameItems() throws {
     let tricky = "--\n-- Name: x; Type: TABLE; Schema: a; Owner: b\n--\n\n\\restrict abc123\n"
         + "CREATE FUNCTION f() RETURNS text AS $body$ SELECT ';' ; $notbody$ $body$ LANGUAGE sql;\n"
@@ -811,6 +842,24 @@ private func checkTruncations(_ data: [UInt8], step: Int, sourceLocation: Source
     #expect(rec.entries.filter { $0.dumpId > 0 }.count == 8)
     #expect(rec.largeObjects[0].chunks == [[0, 1, 2, 3, 0xff], [0x41]])
     #expect(str(rec.reconstruct()).count > 0)
+}
+
+/// Each pseudo-entry carries the lexer state where its defn starts: a later
+/// `SET standard_conforming_strings` or `SET client_encoding` in the script changes it for the
+/// entries after it, never before.
+@Test func plainReaderEntriesCarryTheScriptsLexState() throws {
+    let marker = "-- Name: EXTENSION plpgsql; Type: COMMENT; Schema: -; Owner: "
+    #expect(miniDump.contains(marker))
+    let d = miniDump.replacingOccurrences(of: "--\n" + marker, with: "SET standard_conforming_strings = off;\nSET client_encoding = 'SJIS';\n\n--\n" + marker)
+        .replacingOccurrences(of: "lowrite(0, '\\x41')", with: "lowrite(0, E'\\\\x41')")
+        .replacingOccurrences(of: "lowrite(0, '\\x00010203ff')", with: "lowrite(0, E'\\\\x00010203ff')")
+    let rec = try readPlain(bytes(d))
+    guard let at = rec.entries.firstIndex(where: { $0.desc == "COMMENT" && $0.dumpId > 0 }) else {
+        Issue.record("no COMMENT entry")
+        return
+    }
+    #expect(rec.entries[..<at].allSatisfy { $0.lexState == SQLLexState() })
+    #expect(rec.entries[at...].allSatisfy { $0.lexState == SQLLexState(standardConformingStrings: false, encoding: .sjis) })
 }
 
 // MARK: - Reader on committed fixtures

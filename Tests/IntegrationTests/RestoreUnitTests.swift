@@ -22,6 +22,16 @@ import Testing
         #expect(s == ["ENCODING": "LATIN1", "LOCALE_PROVIDER": "libc", "LOCALE": "C"])
     }
 
+    /// `pg_dump -E SJIS` of a UTF8 database: the ENCODING entry holds the dump's client encoding,
+    /// which no database can have; the database's is the DATABASE entry's.
+    @Test func aClientOnlyDumpEncodingIsNotTheScratchDatabasesEncoding() {
+        let sjis = TOCEntry(dumpId: 1, tag: Array("ENCODING".utf8), desc: "ENCODING", section: .preData, defn: Array("SET client_encoding = 'SJIS';\n".utf8))
+        let database = TOCEntry(dumpId: 2, tag: Array("app".utf8), desc: "DATABASE", section: .preData,
+                                defn: Array("CREATE DATABASE app WITH TEMPLATE = template0 ENCODING = 'UTF8' LOCALE_PROVIDER = libc LOCALE = 'C';\n".utf8))
+        #expect(Restorer.databaseSettings([sjis, database])["ENCODING"] == "UTF8")
+        #expect(Restorer.databaseSettings([sjis])["ENCODING"] == nil)
+    }
+
     @Test func whoRunsWhat() {
         let created: Set<Int> = [10]
         let builtinACL = TOCEntry(dumpId: 20, tag: Array("COLUMN pg_class.relname".utf8), desc: "ACL", section: .none,

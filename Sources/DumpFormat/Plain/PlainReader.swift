@@ -128,6 +128,10 @@ public final class PlainReader {
     private var runOffset: Int64 = 0
     // A COPY statement waiting for its data.
     private var pendingCopy: (statement: [UInt8], offset: Int64, table: String)?
+    /// How the script is lexed at the item being handled (the splitter follows every
+    /// `SET standard_conforming_strings` and `SET client_encoding`); each pseudo-entry gets the
+    /// state where its `defn` starts.
+    private var itemState = SQLLexState()
 
     // MARK: - Reading
 
@@ -200,6 +204,7 @@ public final class PlainReader {
     // MARK: - Items
 
     private func handle(_ item: SQLStatementView) throws -> SQLStatementSplitter.Action {
+        itemState = item.lexState
         if item.kind == .comment, item.bytes.count >= 2, item.bytes[0] == 0x2d {
             if runLines.isEmpty { runOffset = item.offset }
             let start = runBytes.count
@@ -246,11 +251,13 @@ public final class PlainReader {
 
     /// Add bytes to the current pseudo-entry (a new script entry after a data stream).
     private func appendContent(_ bytes: UnsafeRawBufferPointer, at offset: Int64) {
+        if cur.defn.isEmpty { cur.entry.lexState = itemState }
         if cur.defn.isEmpty && cur.isScript && !cur.afterData { cur.entry.fileOffset = offset }
         cur.defn.append(contentsOf: bytes)
     }
 
     private func appendContent(_ bytes: ArraySlice<UInt8>, at offset: Int64) {
+        if cur.defn.isEmpty { cur.entry.lexState = itemState }
         if cur.defn.isEmpty && cur.isScript && !cur.afterData { cur.entry.fileOffset = offset }
         cur.defn.append(contentsOf: bytes)
     }
@@ -451,6 +458,7 @@ public final class PlainReader {
                          owner: f.owner, location: .none, fileOffset: offset)
         nextDumpId += 1
         cur = Pending(entry: e, isScript: false)
+        cur.entry.lexState = itemState
         if f.desc == "BLOBS" { cur.blobPhase = .before }
     }
 
@@ -545,7 +553,7 @@ public final class PlainReader {
     }
 
     /// `\connect name` or `\connect -reuse-previous=on "dbname='name'"`.
-    static func connectDatabase(_ args: [ArraySlice<UInt8>]) -> [UInt8]? {
+    public static func connectDatabase(_ args: [ArraySlice<UInt8>]) -> [UInt8]? {
         var rest = args
         if let first = rest.first, first.starts(with: "-reuse-previous".utf8) { rest.removeFirst() }
         guard !rest.isEmpty else { return nil }

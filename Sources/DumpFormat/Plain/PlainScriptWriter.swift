@@ -19,13 +19,8 @@ public final class PlainEntryCollector: DumpVisitor {
     public func entry(_ entry: TOCEntry) throws {
         var e = entry
         if e.desc == "TABLE DATA" { e.defn = [] }
-        if e.dumpId == 0, let d = e.defn, Self.setsNonStandardStrings(d) { standardConformingStrings = false }
+        if let l = e.lexState, !l.standardConformingStrings { standardConformingStrings = false }
         entries.append(e)
-    }
-
-    /// `SET standard_conforming_strings = off;` in the fixed SET block.
-    public static func setsNonStandardStrings(_ sql: [UInt8]) -> Bool {
-        sql.firstRange(of: Array("SET standard_conforming_strings = off;".utf8)) != nil
     }
 }
 
@@ -160,10 +155,13 @@ public final class PlainScriptWriter: DumpVisitor {
 
     public func entry(_ e: TOCEntry) throws {
         entryCount += 1
-        if e.dumpId == 0, let d = e.defn, PlainEntryCollector.setsNonStandardStrings(d) { stdStrings = false }
+        // The script's standard_conforming_strings where the entry starts (PlainReader follows every SET).
+        if let l = e.lexState { stdStrings = l.standardConformingStrings }
         var new = try rewrite(e)
         if let major = serverMajor, let d = new.defn {
-            new.defn = try VersionBridge.dropUnknownSettings(d, serverMajor: major, standardConformingStrings: stdStrings)
+            let lex = e.lexState(standardConformingStrings: stdStrings)
+            new.defn = try VersionBridge.dropUnknownSettings(d, serverMajor: major, standardConformingStrings: lex.standardConformingStrings,
+                                                             encoding: lex.encoding)
         }
         if new.defn != e.defn || new.owner != e.owner || new.tag != e.tag { rewrittenCount += 1 }
 

@@ -121,6 +121,62 @@ private let DOLLAR: UInt8 = 0x24
 private let NL: UInt8 = 0x0a
 private let CR: UInt8 = 0x0d
 
+// MARK: - Client encodings
+
+/// The client encoding a script is lexed in, as far as lexing cares: PostgreSQL's client-only
+/// encodings (SJIS, BIG5, GBK, UHC, GB18030, JOHAB) have multi-byte characters whose later bytes
+/// can be ASCII — `\` (0x5c) among them, e.g. SJIS '表' is 0x95 0x5c. psql (`prepare_buffer`) and
+/// the server step over a whole character (`pg_encoding_mblen`), so such a byte never escapes a
+/// quote nor ends a word. Every other encoding (UTF8, EUC_*, LATIN*, SQL_ASCII…) never puts an
+/// ASCII byte inside a character: `.asciiSafe`. (No trail byte of these encodings is `'`, `"`,
+/// `$`, `*`, `/`, `-` or a newline, so quotes, dollar quotes and comments end alike either way.)
+public enum SQLEncoding: UInt8, Sendable, Equatable {
+    case asciiSafe, sjis, big5, gbk, uhc, gb18030, johab
+
+    /// From a `client_encoding` value as the server accepts it (case, `-` and `_` ignored, the
+    /// aliases of `pg_encname_tbl`); any other name is `.asciiSafe`.
+    public init<C: Collection>(name: C) where C.Element == UInt8 {
+        let clean = String(decoding: name.filter { ($0 | 0x20) &- 0x61 < 26 || $0 &- 0x30 < 10 }.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 },
+                           as: UTF8.self)
+        switch clean {
+        case "sjis", "shiftjis", "mskanji", "win932", "windows932": self = .sjis
+        case "big5", "win950", "windows950": self = .big5
+        case "gbk", "win936", "windows936", "cp936": self = .gbk
+        case "uhc", "win949", "windows949": self = .uhc
+        case "gb18030": self = .gb18030
+        case "johab": self = .johab
+        default: self = .asciiSafe
+        }
+    }
+
+    /// `pg_encoding_mblen` of the character starting at `p[i]` (a byte ≥ 0x80); nil when that
+    /// needs the byte after the end of the input (GB18030's second byte).
+    @inline(__always)
+    func charLength(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int? {
+        let c = p[i]
+        switch self {
+        case .asciiSafe: return 1
+        case .sjis: return c >= 0xa1 && c <= 0xdf ? 1 : 2          // pg_sjis_mblen: half-width kana are 1
+        case .big5, .gbk, .uhc: return 2
+        case .gb18030:
+            guard i + 1 < n else { return nil }
+            return p[i + 1] >= 0x30 && p[i + 1] <= 0x39 ? 4 : 2    // pg_gb18030_mblen
+        case .johab: return c == 0x8e ? 2 : c == 0x8f ? 3 : 2      // pg_johab_mblen (pg_euc_mblen)
+        }
+    }
+}
+
+/// How SQL text is lexed at a point of a script: the `standard_conforming_strings` and
+/// `client_encoding` in force there (psql's and the server's scanner follow both).
+public struct SQLLexState: Sendable, Equatable {
+    public var standardConformingStrings: Bool
+    public var encoding: SQLEncoding
+    public init(standardConformingStrings: Bool = true, encoding: SQLEncoding = .asciiSafe) {
+        self.standardConformingStrings = standardConformingStrings
+        self.encoding = encoding
+    }
+}
+
 // MARK: - The resumable scanner
 
 /// How far the scanner got into a token when the input ran out (offsets relative to the
@@ -144,9 +200,9 @@ enum ScanResult {
 /// returns `.needMore`); otherwise more bytes may follow and `r` records the progress.
 @inline(__always)
 func sqlScanToken(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ r: inout LexResume,
-                  final: Bool, scs: Bool) -> ScanResult {
+                  final: Bool, scs: Bool, enc: SQLEncoding = .asciiSafe) -> ScanResult {
     if let kind = r.kind {
-        return sqlContinue(p, n, s, &r, kind, final: final)
+        return sqlContinue(p, n, s, &r, kind, final: final, enc: enc)
     }
     let c = p[s]
     // Returns the byte at s+k, nil if past the end (caller decides).
@@ -223,12 +279,13 @@ func sqlScanToken(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ r: inout LexR
         guard let d = at(1) else { return more ? .needMore : .token(.operator, end: s + 1, terminated: true) }
         return .token(.operator, end: (d == 0x3a || d == 0x3d) ? s + 2 : s + 1, terminated: true)
     default:
-        if sqlIsIdentStart(c) { r.kind = .identifier; r.pos = 1; break }
+        // A multi-byte character's lead byte is scanned with its trail bytes (from pos 0).
+        if sqlIsIdentStart(c) { r.kind = .identifier; r.pos = c >= 0x80 && enc != .asciiSafe ? 0 : 1; break }
         if sqlIsOpChar(c) { return sqlScanOperator(p, n, s, final: final) }
         return .token(.other, end: s + 1, terminated: true)
     }
     guard let kind = r.kind else { return .token(.other, end: s + 1, terminated: true) }
-    return sqlContinue(p, n, s, &r, kind, final: final)
+    return sqlContinue(p, n, s, &r, kind, final: final, enc: enc)
 }
 
 @inline(__always)
@@ -301,7 +358,7 @@ private func sqlScanOperator(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, fina
 /// Continue a classified token from `r.pos`.
 @inline(__always)
 private func sqlContinue(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ r: inout LexResume,
-                         _ kind: SQLTokenKind, final: Bool) -> ScanResult {
+                         _ kind: SQLTokenKind, final: Bool, enc: SQLEncoding) -> ScanResult {
     var i = s + r.pos
     switch kind {
     case .whitespace:
@@ -310,7 +367,23 @@ private func sqlContinue(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ r: ino
         return .token(.whitespace, end: i, terminated: true)
 
     case .identifier:
-        while i < n && sqlIsIdentCont(p[i]) { i += 1 }
+        if enc != .asciiSafe {
+            while i < n {
+                let c = p[i]
+                if c >= 0x80 {
+                    guard let len = enc.charLength(p, i, n), i + len <= n else {
+                        if !final { r.pos = i - s; return .needMore }
+                        return .token(.identifier, end: n, terminated: true)
+                    }
+                    i += len
+                    continue
+                }
+                if !sqlIsIdentCont(c) { break }
+                i += 1
+            }
+        } else {
+            while i < n && sqlIsIdentCont(p[i]) { i += 1 }
+        }
         if i == n && !final { r.pos = i - s; return .needMore }
         return .token(.identifier, end: i, terminated: true)
 
@@ -365,6 +438,11 @@ private func sqlContinue(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ r: ino
             if c == BS {
                 if i + 1 < n { i += 2; continue }
                 break
+            }
+            if c >= 0x80 && enc != .asciiSafe {
+                guard let len = enc.charLength(p, i, n), i + len <= n else { break }
+                i += len
+                continue
             }
             if c == Q {
                 if i + 1 >= n {
@@ -453,9 +531,15 @@ private func sqlQuoteContinuation(_ p: UnsafePointer<UInt8>, _ n: Int, _ from: I
 /// Lexes a complete buffer into tokens. Helpers decode identifiers and literals.
 public struct SQLLexer: Sendable {
     public var standardConformingStrings: Bool
+    public var encoding: SQLEncoding
 
-    public init(standardConformingStrings: Bool = true) {
+    public init(standardConformingStrings: Bool = true, encoding: SQLEncoding = .asciiSafe) {
         self.standardConformingStrings = standardConformingStrings
+        self.encoding = encoding
+    }
+
+    public init(_ state: SQLLexState) {
+        self.init(standardConformingStrings: state.standardConformingStrings, encoding: state.encoding)
     }
 
     /// Every token of `bytes`, covering it without gaps. An input that ends inside a quote,
@@ -466,7 +550,7 @@ public struct SQLLexer: Sendable {
         var pos = 0
         while pos < bytes.count {
             var r = LexResume()
-            switch sqlScanToken(base, bytes.count, pos, &r, final: true, scs: standardConformingStrings) {
+            switch sqlScanToken(base, bytes.count, pos, &r, final: true, scs: standardConformingStrings, enc: encoding) {
             case .token(let kind, let end, let terminated):
                 out.append(SQLToken(kind: kind, start: pos, end: end, terminated: terminated))
                 pos = end
@@ -483,8 +567,8 @@ public struct SQLLexer: Sendable {
         bytes.withUnsafeBytes { tokenize($0) }
     }
 
-    public static func tokenize(_ bytes: [UInt8], standardConformingStrings: Bool = true) -> [SQLToken] {
-        SQLLexer(standardConformingStrings: standardConformingStrings).tokenize(bytes)
+    public static func tokenize(_ bytes: [UInt8], standardConformingStrings: Bool = true, encoding: SQLEncoding = .asciiSafe) -> [SQLToken] {
+        SQLLexer(standardConformingStrings: standardConformingStrings, encoding: encoding).tokenize(bytes)
     }
 
     // MARK: helpers
@@ -547,7 +631,7 @@ public struct SQLLexer: Sendable {
     /// quotes removed, `''` → `'`, backslash escapes decoded for `E''` (and for `''` when
     /// `standardConformingStrings` is false). nil for other tokens.
     public static func stringValue(_ bytes: UnsafeRawBufferPointer, _ token: SQLToken,
-                                   standardConformingStrings: Bool = true) -> [UInt8]? {
+                                   standardConformingStrings: Bool = true, encoding: SQLEncoding = .asciiSafe) -> [UInt8]? {
         guard token.start >= 0, token.end <= bytes.count, token.count > 0 else { return nil }
         let t = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
         switch token.kind {
@@ -587,6 +671,13 @@ public struct SQLLexer: Sendable {
                         j += 1
                     }
                     i = j + 1
+                    continue
+                }
+                if c >= 0x80 && escapes && encoding != .asciiSafe, let base = t.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+                    // a whole character: its trail bytes are no escapes
+                    let len = min(encoding.charLength(base, i, end) ?? 1, end - i)
+                    out.append(contentsOf: t[i..<(i + len)])
+                    i += len
                     continue
                 }
                 if c == BS && escapes && i + 1 < end {
@@ -629,8 +720,9 @@ public struct SQLLexer: Sendable {
         }
     }
 
-    public static func stringValue(_ bytes: [UInt8], _ token: SQLToken, standardConformingStrings: Bool = true) -> [UInt8]? {
-        bytes.withUnsafeBytes { stringValue($0, token, standardConformingStrings: standardConformingStrings) }
+    public static func stringValue(_ bytes: [UInt8], _ token: SQLToken, standardConformingStrings: Bool = true,
+                                   encoding: SQLEncoding = .asciiSafe) -> [UInt8]? {
+        bytes.withUnsafeBytes { stringValue($0, token, standardConformingStrings: standardConformingStrings, encoding: encoding) }
     }
 
     private static func hexValue(_ c: UInt8) -> Int? {
@@ -691,11 +783,16 @@ public struct SQLStatementView {
     public let isComplete: Bool
     /// The standard_conforming_strings setting the item was lexed with.
     public let standardConformingStrings: Bool
+    /// The client encoding the item was lexed in.
+    public let encoding: SQLEncoding
+    /// Both: how the item was lexed (for a statement, the state before it; for whitespace and
+    /// comments, the state in force there).
+    public var lexState: SQLLexState { SQLLexState(standardConformingStrings: standardConformingStrings, encoding: encoding) }
 
     init(kind: SQLItemKind, bytes: UnsafeRawBufferPointer, offset: Int64, tokens: [SQLToken], isComplete: Bool,
-         standardConformingStrings: Bool) {
+         standardConformingStrings: Bool, encoding: SQLEncoding) {
         self.kind = kind; self.bytes = bytes; self.offset = offset; self.storedTokens = tokens
-        self.isComplete = isComplete; self.standardConformingStrings = standardConformingStrings
+        self.isComplete = isComplete; self.standardConformingStrings = standardConformingStrings; self.encoding = encoding
     }
 
     /// The tokens covering `bytes` (ranges relative to `bytes`). Whitespace, comment and meta
@@ -716,7 +813,7 @@ public struct SQLStatementView {
 
     public func copy() -> SQLStatement {
         SQLStatement(kind: kind, bytes: Array(bytes), offset: offset, tokens: tokens, isComplete: isComplete,
-                     standardConformingStrings: standardConformingStrings)
+                     standardConformingStrings: standardConformingStrings, encoding: encoding)
     }
 
     /// The significant (non-whitespace, non-comment) tokens.
@@ -737,11 +834,12 @@ public struct SQLStatement: Sendable {
     public var tokens: [SQLToken]
     public var isComplete: Bool
     public var standardConformingStrings: Bool
+    public var encoding: SQLEncoding
 
     public init(kind: SQLItemKind, bytes: [UInt8], offset: Int64, tokens: [SQLToken], isComplete: Bool = true,
-                standardConformingStrings: Bool = true) {
+                standardConformingStrings: Bool = true, encoding: SQLEncoding = .asciiSafe) {
         self.kind = kind; self.bytes = bytes; self.offset = offset; self.tokens = tokens
-        self.isComplete = isComplete; self.standardConformingStrings = standardConformingStrings
+        self.isComplete = isComplete; self.standardConformingStrings = standardConformingStrings; self.encoding = encoding
     }
 
     public var significantTokens: [SQLToken] { tokens.filter { !$0.kind.isTrivia } }
@@ -753,13 +851,33 @@ public struct SQLStatement: Sendable {
     public func text(_ token: SQLToken) -> [UInt8] { Array(bytes[token.start..<token.end]) }
 
     /// Split a complete text (a TOC entry's defn, a script) into items, every byte in exactly
-    /// one item, in order. `SET standard_conforming_strings` statements switch the lexer as psql
-    /// would. Throws a DumpError (`.truncated`) when the text ends inside a quote, dollar quote
-    /// or block comment.
+    /// one item, in order. `SET standard_conforming_strings` and `SET client_encoding` statements
+    /// switch the lexer as psql would. Throws a DumpError (`.truncated`) when the text ends
+    /// inside a quote, dollar quote or block comment.
+    public static func split(_ bytes: [UInt8], name: String = "SQL text", offset: Int64 = 0, state: SQLLexState) throws -> [SQLStatement] {
+        var s = state
+        return try split(bytes, name: name, offset: offset, following: &s)
+    }
+
+    /// `split` from `state`, which becomes the state in force after the text (its
+    /// `SET standard_conforming_strings` / `SET client_encoding` followed).
     public static func split(_ bytes: [UInt8], name: String = "SQL text", offset: Int64 = 0,
-                             standardConformingStrings: Bool = true) throws -> [SQLStatement] {
+                             following state: inout SQLLexState) throws -> [SQLStatement] {
         let splitter = SQLStatementSplitter(name: name, startOffset: offset,
-                                            standardConformingStrings: standardConformingStrings)
+                                            standardConformingStrings: state.standardConformingStrings, encoding: state.encoding)
+        var out: [SQLStatement] = []
+        try bytes.withUnsafeBytes { raw in
+            _ = try splitter.feed(raw) { out.append($0.copy()); return .continue }
+        }
+        try splitter.finish { out.append($0.copy()); return .continue }
+        state = SQLLexState(standardConformingStrings: splitter.standardConformingStrings, encoding: splitter.encoding)
+        return out
+    }
+
+    public static func split(_ bytes: [UInt8], name: String = "SQL text", offset: Int64 = 0,
+                             standardConformingStrings: Bool = true, encoding: SQLEncoding = .asciiSafe) throws -> [SQLStatement] {
+        let splitter = SQLStatementSplitter(name: name, startOffset: offset,
+                                            standardConformingStrings: standardConformingStrings, encoding: encoding)
         var out: [SQLStatement] = []
         try bytes.withUnsafeBytes { raw in
             _ = try splitter.feed(raw) { out.append($0.copy()); return .continue }
@@ -783,6 +901,7 @@ public final class SQLStatementSplitter {
 
     public let name: String
     public var standardConformingStrings: Bool { st.scs }
+    public var encoding: SQLEncoding { st.enc }
     /// Absolute offset of the next byte to be fed.
     public private(set) var offset: Int64
 
@@ -794,6 +913,7 @@ public final class SQLStatementSplitter {
 
     struct SplitState {
         var scs: Bool
+        var enc: SQLEncoding
         /// Absolute offset of the item in progress (of its first byte).
         var itemOffset: Int64
         /// Start of the token in progress, relative to the item start.
@@ -844,7 +964,7 @@ public final class SQLStatementSplitter {
             }
         }
 
-        /// Follow `SET standard_conforming_strings`.
+        /// Follow `SET standard_conforming_strings` and `SET client_encoding` (`SET NAMES`).
         mutating func noteSettings(_ bytes: UnsafeRawBufferPointer) {
             guard let first = tokens.first(where: { !$0.kind.isTrivia }), first.kind == .identifier,
                   SQLLexer.isKeyword(bytes, first, "set") || SQLLexer.isKeyword(bytes, first, "reset") else { return }
@@ -854,6 +974,24 @@ public final class SQLStatementSplitter {
             if SQLLexer.isKeyword(bytes, name, "session") || SQLLexer.isKeyword(bytes, name, "local") {
                 guard let n = sig.next() else { return }
                 name = n
+            }
+            let names = SQLLexer.isKeyword(bytes, name, "names")
+            if names || SQLLexer.isKeyword(bytes, name, "client_encoding") {
+                // RESET / DEFAULT: the session's own encoding, taken as one without ASCII trail bytes.
+                if SQLLexer.isKeyword(bytes, verb, "reset") { enc = .asciiSafe; return }
+                var value = sig.next()
+                if !names, let op = value, (op.kind == .operator && op.count == 1 && bytes[op.start] == 0x3d) || SQLLexer.isKeyword(bytes, op, "to") {
+                    value = sig.next()
+                }
+                guard let value else { return }
+                switch value.kind {
+                case .identifier:
+                    enc = SQLEncoding(name: SQLLexer.identifierName(bytes, value) ?? [])
+                case .string, .escapeString:
+                    enc = SQLEncoding(name: SQLLexer.stringValue(bytes, value, standardConformingStrings: scs, encoding: enc) ?? [])
+                default: break
+                }
+                return
             }
             guard SQLLexer.isKeyword(bytes, name, "standard_conforming_strings") else { return }
             if SQLLexer.isKeyword(bytes, verb, "reset") { scs = true; return }
@@ -876,10 +1014,11 @@ public final class SQLStatementSplitter {
         }
     }
 
-    public init(name: String = "SQL text", startOffset: Int64 = 0, standardConformingStrings: Bool = true) {
+    public init(name: String = "SQL text", startOffset: Int64 = 0, standardConformingStrings: Bool = true,
+                encoding: SQLEncoding = .asciiSafe) {
         self.name = name
         self.offset = startOffset
-        self.st = SplitState(scs: standardConformingStrings, itemOffset: startOffset)
+        self.st = SplitState(scs: standardConformingStrings, enc: encoding, itemOffset: startOffset)
         st.tokens.reserveCapacity(256)
     }
 
@@ -953,7 +1092,7 @@ public final class SQLStatementSplitter {
                 let view = SQLStatementView(kind: .statement,
                                             bytes: UnsafeRawBufferPointer(start: buf.baseAddress! + r.itemStart, count: buf.count - r.itemStart),
                                             offset: st.itemOffset, tokens: st.tokens, isComplete: false,
-                                            standardConformingStrings: st.scs)
+                                            standardConformingStrings: st.scs, encoding: st.enc)
                 _ = try body(view)
             }
         }
@@ -964,7 +1103,7 @@ public final class SQLStatementSplitter {
     private func process(_ p: UnsafePointer<UInt8>, _ n: Int, final: Bool,
                          _ body: (SQLStatementView) throws -> Action) throws -> (stop: Int?, itemStart: Int) {
         var s = st
-        st = SplitState(scs: s.scs, itemOffset: s.itemOffset)   // the real state lives in `s` meanwhile
+        st = SplitState(scs: s.scs, enc: s.enc, itemOffset: s.itemOffset)   // the real state lives in `s` meanwhile
         defer { st = s }
         var itemStart = 0
         var pos = s.tokStart
@@ -972,7 +1111,7 @@ public final class SQLStatementSplitter {
         @inline(__always) func absolute(_ i: Int) -> Int64 { itemBase + Int64(i) }
 
         while pos < n {
-            let result = sqlScanToken(p, n, pos, &s.resume, final: final, scs: s.scs)
+            let result = sqlScanToken(p, n, pos, &s.resume, final: final, scs: s.scs, enc: s.enc)
             guard case .token(let kind, let end, let terminated) = result else {
                 s.tokStart = pos - itemStart
                 return (nil, itemStart)
@@ -1001,7 +1140,7 @@ public final class SQLStatementSplitter {
                 if let itemKind {
                     let view = SQLStatementView(kind: itemKind, bytes: UnsafeRawBufferPointer(start: p + pos, count: end - pos),
                                                 offset: absolute(pos), tokens: [], isComplete: true,
-                                                standardConformingStrings: s.scs)
+                                                standardConformingStrings: s.scs, encoding: s.enc)
                     itemStart = end
                     s.itemOffset = absolute(end)
                     pos = end
@@ -1023,6 +1162,7 @@ public final class SQLStatementSplitter {
                 let bytes = UnsafeRawBufferPointer(start: p + itemStart, count: end - itemStart)
                 let statementOffset = s.itemOffset
                 let scsBefore = s.scs
+                let encBefore = s.enc
                 s.noteSettings(bytes)
                 itemStart = end
                 s.itemOffset = absolute(end)
@@ -1031,7 +1171,7 @@ public final class SQLStatementSplitter {
                 let action: Action
                 do {
                     let view = SQLStatementView(kind: .statement, bytes: bytes, offset: statementOffset, tokens: s.tokens,
-                                                isComplete: true, standardConformingStrings: scsBefore)
+                                                isComplete: true, standardConformingStrings: scsBefore, encoding: encBefore)
                     action = try body(view)
                 }
                 s.resetStatement()
