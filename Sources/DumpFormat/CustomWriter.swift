@@ -459,6 +459,32 @@ public final class CustomDataCopier {
     }
 }
 
+extension CustomArchiveWriter {
+    /// `rewrite` to a custom archive: `entries` (rewritten, converted) under `header`, with the
+    /// data of `source` — a custom input's blocks copied as they are (`layout` says which are
+    /// recompressed), a directory or tar input's data built into uncompressed blocks. When every
+    /// data offset of a custom input is known and every block is copied as it is, the offsets are
+    /// written up front (shifted by the growth of the header and TOC), so an output that cannot
+    /// seek (a pipe) still gets them. `out` is committed by the caller.
+    public static func write(from source: DumpSource, toc: ArchiveTOC, entries: [TOCEntry], header: ArchiveHeader,
+                             layout: VersionBridge.DataLayout, to out: Output) throws {
+        let writer = CustomArchiveWriter(output: out, header: header, uncompressedData: source.format != .custom)
+        if source.format == .custom {
+            var known: [Int: Int64]? = layout.isCopy ? [:] : nil
+            let shift = writer.headerAndTOCLength(entries) - toc.endOffset
+            for e in toc.entries where e.hasData && known != nil {
+                if case .offset(let p) = e.location { known?[e.dumpId] = p + shift } else { known = nil; break }
+            }
+            try writer.begin(entries, knownOffsets: out.isSeekable ? nil : known)
+            try source.copyCustomData(to: writer, output: out, layout: layout)
+        } else {
+            try writer.begin(entries)
+            try source.read(BlockBuilder(writer, layout: layout), data: true)
+        }
+        try writer.finish()
+    }
+}
+
 /// Turns the decoded data of a directory or tar archive into custom-format blocks. With a
 /// version-bridge `layout`, the large objects of `layout.mergedBlobs` go into one BLK_BLOBS block.
 public final class BlockBuilder: DumpVisitor {

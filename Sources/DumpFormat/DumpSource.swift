@@ -68,6 +68,14 @@ public final class DumpSource {
         self.reader = reader
     }
 
+    /// True when `path` is a regular file: a plain script there can be read twice (once for the
+    /// role map, once to write or load); false for `-`, pipes and devices.
+    public static func isRegularFile(_ path: String) -> Bool {
+        guard path != "-" else { return false }
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Bytes of the input read so far, and its size when known (a regular file read directly;
     /// nil for a directory archive), for progress.
     public var progress: (read: Int64, size: Int64?)? { reader.map { ($0.offset, $0.knownSize) } }

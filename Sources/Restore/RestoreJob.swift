@@ -50,7 +50,7 @@ public final class RestoreJob {
         var growing: GrowingRoleMap?
         if let toc {
             entries = toc.entries
-        } else if Self.isRegularFile(request.dump) {
+        } else if DumpSource.isRegularFile(request.dump) {
             let collector = PlainEntryCollector()
             try source.read(collector, data: true)
             entries = collector.entries
@@ -132,11 +132,4 @@ public final class RestoreJob {
         --map pairs apply throughout; a role maps to --owner from the entry holding its first ALTER … OWNER TO on \
         (pg_dump sets every object's owner before the ACLs, default privileges and policies that could name it).
         """
-
-    /// A regular file (read twice: once for the map, once to load); false for pipes and stdin.
-    public static func isRegularFile(_ path: String) -> Bool {
-        guard path != "-" else { return false }
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-    }
 }

@@ -129,22 +129,7 @@ struct Rewrite: ParsableCommand {
             let out = try Output(path: output, sync: !noSync)
             let started = monotonicSeconds()
             do {
-                let writer = CustomArchiveWriter(output: out, header: header, uncompressedData: source.format != .custom)
-                if source.format == .custom {
-                    // Offsets known up front when the input had them all and every block is
-                    // copied as it is: shift by the growth of header and TOC.
-                    var known: [Int: Int64]? = layout.isCopy ? [:] : nil
-                    let shift = writer.headerAndTOCLength(entries) - toc.endOffset
-                    for e in toc.entries where e.hasData && known != nil {
-                        if case .offset(let p) = e.location { known?[e.dumpId] = p + shift } else { known = nil; break }
-                    }
-                    try writer.begin(entries, knownOffsets: out.isSeekable ? nil : known)
-                    try source.copyCustomData(to: writer, output: out, layout: layout)
-                } else {
-                    try writer.begin(entries)
-                    try source.read(BlockBuilder(writer, layout: layout), data: true)
-                }
-                try writer.finish()
+                try CustomArchiveWriter.write(from: source, toc: toc, entries: entries, header: header, layout: layout, to: out)
                 try out.commit()
                 logger.info("wrote \(throughput(out.position, since: started))")
             } catch {

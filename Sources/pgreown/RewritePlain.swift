@@ -84,15 +84,8 @@ enum RewritePlain {
 
     // MARK: - Plain → plain
 
-    /// True when `path` is a regular file (it can be read twice).
-    static func isRegularFile(_ path: String) -> Bool {
-        guard path != "-" else { return false }
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-    }
-
     static func plainToPlain(_ cmd: Rewrite, source: DumpSource) throws -> Int32 {
-        if isRegularFile(cmd.dump) { return try plainTwoPasses(cmd, source: source) }
+        if DumpSource.isRegularFile(cmd.dump) { return try plainTwoPasses(cmd, source: source) }
         return try plainOnePass(cmd, source: source)
     }
 

@@ -94,25 +94,27 @@ import Testing
         #expect(s.take() == nil)
     }
 
-    /// From a file, at most half the connections load data at once: with `--jobs 2` one COPY runs
-    /// while the other connection builds the indexes of what is loaded, as from a stream.
-    @Test func dataLoadsTakeAtMostHalfTheConnections() {
+    /// From a file, while half the connections load data, a free connection takes ready post-data
+    /// (an index of what is loaded) before another table's data; with nothing else ready it loads
+    /// data all the same (no connection idles while work is ready).
+    @Test func postDataGoesBeforeMoreDataOnceHalfTheConnectionsLoad() {
         #expect(ParallelLoad.dataSlots(jobs: 1) == 1 && ParallelLoad.dataSlots(jobs: 2) == 1 && ParallelLoad.dataSlots(jobs: 4) == 2)
-        let plan = RestorePlan(entries: Self.entries, version: .init(major: 17, minor: 6))
-        let s = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true), dataSizes: [3: 10, 4: 1000],
+        // Tables 1, 2, 3; their data 4, 5, 6; an index on table 2 (7). No sizes: TOC order.
+        let entries = [
+            Self.entry(1, "TABLE", .preData), Self.entry(2, "TABLE", .preData), Self.entry(3, "TABLE", .preData),
+            Self.entry(4, "TABLE DATA", .data, deps: [1], hasData: true), Self.entry(5, "TABLE DATA", .data, deps: [2], hasData: true),
+            Self.entry(6, "TABLE DATA", .data, deps: [3], hasData: true), Self.entry(7, "INDEX", .postData, deps: [2]),
+        ]
+        let plan = RestorePlan(entries: entries, version: .init(major: 17, minor: 6))
+        let s = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true),
                           dataSlots: ParallelLoad.dataSlots(jobs: 2))
-        s.finished(0)
-        s.finished(1)
-        #expect(s.take() == 3)               // the biggest table's data
-        #expect(s.readyNow() == [])          // the other table's data waits for the slot
-        s.finished(3)
-        #expect(s.readyNow() == [2])         // now it may start
-        // Without the cap (a stream's pool holds no data), both data entries are ready at once.
-        let free = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true))
-        free.finished(0)
-        free.finished(1)
-        #expect(free.take() == 2)            // TOC order without sizes
-        #expect(free.readyNow() == [3])
+        for i in 0..<3 { s.finished(i) }
+        #expect(s.take() == 3)               // table 1's data
+        #expect(s.take() == 4)               // nothing else is ready: table 2's data too
+        s.finished(4)
+        #expect(s.readyNow() == [5, 6])      // table 3's data and the index on table 2
+        #expect(s.take() == 6)               // one COPY runs: the index goes first
+        #expect(s.take() == 5)
     }
 
     /// ROW SECURITY (RLS enabled) waits for every foreign key on or to its table: with FORCE ROW
