@@ -53,9 +53,8 @@ final class ParallelLoad: @unchecked Sendable {
         connections = [main.0]
     }
 
-    /// Data loads at once from a seekable input while post-data is ready: half the connections (at
-    /// least one), so the others build the indexes and constraints of what is loaded, as a
-    /// stream's load does.
+    /// Data loads at once from a seekable input: half the connections (at least one), so the
+    /// others build the indexes and constraints of what is loaded, as a stream's load does.
     static func dataSlots(jobs: Int) -> Int { max(1, jobs / 2) }
 
     /// The main-pass entries left to the workers: from a seekable input, data and post-data (and
@@ -186,11 +185,11 @@ final class Scheduler: @unchecked Sendable {
     /// Table data that may start before the pre-data part ends: per entry, the pre-data dumpIds it
     /// waits for (see `earlyStarts`).
     private let earlyData: [Int: Set<Int>]
-    /// While this many data loads (COPY, large objects) run, a free connection takes a ready
-    /// post-data entry (an index, a constraint of what is loaded) before another data load; with
-    /// nothing else ready it loads data all the same (no connection idles while work is ready).
-    /// Measured on 2 cores: two COPYs side by side lost to one COPY beside the index builds, which
-    /// is what a stream gets; a hard cap left a connection idle while the biggest table loaded.
+    /// At most this many data loads (COPY, large objects) at once, taken in TOC order as a stream
+    /// holds them, while the other connections build the post-data (indexes, constraints) of what
+    /// is loaded, biggest first: the schedule of a stream's load, which measured fastest on 2
+    /// cores (two COPYs side by side, or the biggest table first with the other connection idle
+    /// beside it, both lost to it).
     private let dataSlots: Int
     private var dataRunning = 0
     private(set) var failure: Error?
@@ -247,7 +246,16 @@ final class Scheduler: @unchecked Sendable {
             let weight: [Int: Int64] = Dictionary(uniqueKeysWithValues: deferred.map { i in
                 (i, max(dataSizes[plan.entries[i].dumpId] ?? 0, (waits[i] ?? []).map { dataSizes[$0] ?? 0 }.max() ?? 0))
             })
-            pool.sort { a, b in (weight[a] ?? 0, -a) > (weight[b] ?? 0, -b) }
+            // Data stays in TOC order (the stream's); post-data heaviest first.
+            if dataSlots == .max {
+                pool.sort { a, b in (weight[a] ?? 0, -a) > (weight[b] ?? 0, -b) }
+            } else {
+                pool.sort { a, b in
+                    let da = plan.expectsData(a), db = plan.expectsData(b)
+                    if da != db { return da }
+                    return da ? a < b : (weight[a] ?? 0, -a) > (weight[b] ?? 0, -b)
+                }
+            }
         }
         var pre = Set<Int>()
         for i in plan.entries.indices where plan.passes[i] == .main && !plan.parts[i].isEmpty {
@@ -297,11 +305,8 @@ final class Scheduler: @unchecked Sendable {
         defer { cond.unlock() }
         while true {
             if failure != nil || pool.isEmpty { return nil }
-            if var k = pool.firstIndex(where: isReady) {
-                if dataRunning >= dataSlots && plan.expectsData(pool[k]),
-                   let other = pool.firstIndex(where: { !plan.expectsData($0) && isReady($0) }) {
-                    k = other
-                }
+            // A free data slot first, so the data keeps flowing; else the heaviest ready post-data.
+            if let k = pool.firstIndex(where: { plan.expectsData($0) && isReady($0) }) ?? pool.firstIndex(where: isReady) {
                 let i = pool.remove(at: k)
                 running[i] = locks[i] ?? []
                 if plan.expectsData(i) { dataRunning += 1 }
@@ -319,6 +324,7 @@ final class Scheduler: @unchecked Sendable {
     }
 
     private func isReady(_ i: Int) -> Bool {
+        if dataRunning >= dataSlots && plan.expectsData(i) { return false }
         if let early = earlyData[i] {
             if !early.isDisjoint(with: preData) { return false }
         } else if !preData.isEmpty {

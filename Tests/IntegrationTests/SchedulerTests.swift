@@ -94,27 +94,31 @@ import Testing
         #expect(s.take() == nil)
     }
 
-    /// From a file, while half the connections load data, a free connection takes ready post-data
-    /// (an index of what is loaded) before another table's data; with nothing else ready it loads
-    /// data all the same (no connection idles while work is ready).
-    @Test func postDataGoesBeforeMoreDataOnceHalfTheConnectionsLoad() {
+    /// From a file, at most half the connections load data at once, in TOC order as a stream holds
+    /// it, while the others build the post-data of what is loaded, heaviest first.
+    @Test func dataFlowsAsAStreamBesideThePostData() {
         #expect(ParallelLoad.dataSlots(jobs: 1) == 1 && ParallelLoad.dataSlots(jobs: 2) == 1 && ParallelLoad.dataSlots(jobs: 4) == 2)
-        // Tables 1, 2, 3; their data 4, 5, 6; an index on table 2 (7). No sizes: TOC order.
+        // Tables 1, 2, 3; their data 4, 5 (the biggest), 6; an index on table 1 (7).
         let entries = [
             Self.entry(1, "TABLE", .preData), Self.entry(2, "TABLE", .preData), Self.entry(3, "TABLE", .preData),
             Self.entry(4, "TABLE DATA", .data, deps: [1], hasData: true), Self.entry(5, "TABLE DATA", .data, deps: [2], hasData: true),
-            Self.entry(6, "TABLE DATA", .data, deps: [3], hasData: true), Self.entry(7, "INDEX", .postData, deps: [2]),
+            Self.entry(6, "TABLE DATA", .data, deps: [3], hasData: true), Self.entry(7, "INDEX", .postData, deps: [1]),
         ]
         let plan = RestorePlan(entries: entries, version: .init(major: 17, minor: 6))
-        let s = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true),
+        let s = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true), dataSizes: [4: 10, 5: 1000, 6: 100],
                           dataSlots: ParallelLoad.dataSlots(jobs: 2))
         for i in 0..<3 { s.finished(i) }
-        #expect(s.take() == 3)               // table 1's data
-        #expect(s.take() == 4)               // nothing else is ready: table 2's data too
-        s.finished(4)
-        #expect(s.readyNow() == [5, 6])      // table 3's data and the index on table 2
-        #expect(s.take() == 6)               // one COPY runs: the index goes first
-        #expect(s.take() == 5)
+        #expect(s.take() == 3)               // TOC order, not the biggest first
+        #expect(s.readyNow() == [])          // the next data waits for the slot
+        s.finished(3)
+        #expect(Set(s.readyNow()) == [4, 5, 6]) // the rest of the data, and the index on table 1
+        #expect(s.take() == 4)               // the data keeps flowing
+        #expect(s.take() == 6)               // the index beside it
+        #expect(s.readyNow() == [])
+        // Without the cap (pg_restore's schedule), the biggest data goes first.
+        let free = Scheduler(plan: plan, deferred: ParallelLoad.deferred(plan, dataOnDemand: true), dataSizes: [4: 10, 5: 1000, 6: 100])
+        for i in 0..<3 { free.finished(i) }
+        #expect(free.take() == 4)
     }
 
     /// ROW SECURITY (RLS enabled) waits for every foreign key on or to its table: with FORCE ROW
