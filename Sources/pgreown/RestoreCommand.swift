@@ -17,8 +17,10 @@ struct RestoreCommand: ParsableCommand {
         2. the scratch database DB-restore is created from template0 with the dump's encoding and \
         locale, owned by the owner role (a leftover one is dropped first)
         3. the dump is loaded as the owner role (SET ROLE), so every object is born owned by it; \
-        extensions, superuser-only entries, ACLs of built-in objects and the database's own \
-        settings run as the login and are listed; COPY data streams as it is decompressed, and \
+        extensions the server does not trust (a trusted one is the owner role's), superuser-only \
+        entries, entries owned by a predefined role, ACLs of built-in objects and the database's own \
+        settings run as the login and are listed (verify --owner R lists them with the reason); \
+        COPY and INSERT data stream as they are decompressed, and \
         completeness is re-checked on the way (a truncated or corrupt dump stops the run)
         4. checks: rows loaded per table equal the dump's, large objects, every object owned by \
         the owner role (or a --keep-owner role, or the login for what only it may own), and no \
