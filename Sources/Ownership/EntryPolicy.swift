@@ -63,8 +63,7 @@ public struct EntryPolicy: Sendable {
             // Whoever created the extension owns it, and only its owner may comment on it.
             return extensionRunner(Array(tag.dropFirst("EXTENSION ".utf8.count)))
         }
-        if ["COMMENT", "SECURITY LABEL", "ACL"].contains(e.desc),
-           RoleMap.superuserOwnedDescs.contains(where: { tag.starts(with: Array(($0 + " ").utf8)) }) {
+        if ["COMMENT", "SECURITY LABEL", "ACL"].contains(e.desc), Self.namesSuperuserOwnedObject(tag) {
             return (.login, "only a superuser may own the object")
         }
         if isBuiltInObjectACL(e) { return (.login, "grants on a built-in object, owned by the bootstrap superuser") }
@@ -92,8 +91,13 @@ public struct EntryPolicy: Sendable {
     /// on built-in objects or on what only a superuser may own.
     public func aclRunsAsObjectOwner(_ e: TOCEntry) -> Bool {
         guard e.desc == "ACL", !isBuiltInObjectACL(e) else { return false }
-        let tag = e.tag ?? []
-        return !RoleMap.superuserOwnedDescs.contains(where: { tag.starts(with: Array(($0 + " ").utf8)) })
+        return !Self.namesSuperuserOwnedObject(e.tag ?? [])
+    }
+
+    /// A COMMENT, SECURITY LABEL or ACL tag naming an object only a superuser may own
+    /// (`FOREIGN DATA WRAPPER w`, `EVENT TRIGGER t`).
+    static func namesSuperuserOwnedObject(_ tag: [UInt8]) -> Bool {
+        ObjectTypes.superuserOwned.contains { tag.starts(with: Array(($0 + " ").utf8)) }
     }
 
     // MARK: - Roles

@@ -19,8 +19,14 @@ public struct OwnershipAudit: Sendable {
     public var namedRoles: [String: Int]
     /// Third-party grantors (their grant blocks run as SET ROLE g).
     public var grantors: Set<String>
-    /// Entries a restore runs as the login rather than the owner role, and why (the entry policy).
-    public var runAsLogin: [NotOwned] = []
+    /// An entry a restore runs as the login rather than the owner role, and why.
+    public struct LoginEntry: Sendable {
+        public var entry: String
+        public var reason: String
+    }
+
+    /// Entries a restore runs as the login rather than the owner role (the entry policy).
+    public var runAsLogin: [LoginEntry] = []
 
     /// Entry types that create an object PostgreSQL gives an owner, but pg_dump records none for.
     static let unownedObjectDescs: Set<String> = ["EXTENSION"]
@@ -71,10 +77,10 @@ public struct OwnershipAudit: Sendable {
             if kinds[.grantor] != nil { grantors.insert(text(role)) }
         }
         let policy = context.entryPolicy
-        let runAsLogin = rewritten.compactMap { e -> NotOwned? in
+        let runAsLogin = rewritten.compactMap { e -> LoginEntry? in
             let d = policy.decide(e)
             guard d.runner == .login, e.dumpId != 0 else { return nil }
-            return NotOwned(entry: e.label, owner: "the login", reason: d.reason ?? "")
+            return LoginEntry(entry: e.label, reason: d.reason ?? "")
         }
         return OwnershipAudit(map: map, rewritten: rewritten, findings: findings, notOwned: notOwned,
                               namedRoles: named, grantors: grantors, runAsLogin: runAsLogin)

@@ -257,7 +257,7 @@ public enum Rewriter {
         var findings: [RewriteFinding] = []
         if let o = e.owner, !o.isEmpty {
             let mapped = ctx.map.map(o)
-            if mapped != o && RoleMap.superuserOwnedDescs.contains(e.desc) {
+            if mapped != o && ObjectTypes.superuserOwned.contains(e.desc) {
                 // PostgreSQL requires a superuser to own these: no ALTER … OWNER TO at all, so
                 // the (superuser) role that restores it owns it.
                 out.owner = []
@@ -271,7 +271,7 @@ public enum Rewriter {
             let r = try rewriteSQL(defn, ctx, entry: e.label, mappedEntryOwner: out.owner,
                                    standardConformingStrings: standardConformingStrings, encoding: lex.encoding, reportUnclassified: roleBearing,
                                    runAs: runsAsOwner(e, ctx, owner: out.owner, defn: defn) ? out.owner : nil,
-                                   dropOwnerChanges: plain && RoleMap.superuserOwnedDescs.contains(e.desc)
+                                   dropOwnerChanges: plain && ObjectTypes.superuserOwned.contains(e.desc)
                                        && e.owner.map { ctx.map.map($0) != $0 } ?? false)
             out.defn = r.bytes
             findings += r.findings

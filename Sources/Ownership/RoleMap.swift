@@ -21,18 +21,11 @@ public struct RoleMap: Sendable {
     /// Every role that owns an object, with the number of objects.
     public private(set) var owningRoles: [[UInt8]: Int] = [:]
 
-    /// Entry types pg_restore gives an `ALTER … OWNER TO` (`ObjectTypes.owned`).
-    public static var ownedDescs: Set<String> { ObjectTypes.owned }
-
-    /// Objects PostgreSQL lets only a superuser own (`ObjectTypes.superuserOwned`): their owner is
-    /// never mapped to another role (the rewriter clears it, so the superuser that restores them owns them).
-    public static var superuserOwnedDescs: Set<String> { ObjectTypes.superuserOwned }
-
     /// True when restoring the entry emits `ALTER … OWNER TO <owner>` (arch.c _printTocEntry:
     /// an owner, a non-empty drop statement, and a type with a separate owner).
     public static func restoresWithOwner(_ e: TOCEntry) -> Bool {
         guard let o = e.owner, !o.isEmpty, let d = e.dropStmt, !d.isEmpty else { return false }
-        return ownedDescs.contains(e.desc)
+        return ObjectTypes.owned.contains(e.desc)
     }
 
     public static func isNeverMapped(_ role: [UInt8]) -> Bool {
@@ -96,6 +89,10 @@ public struct RoleMap: Sendable {
     }
 
     public func isMapped(_ role: [UInt8]) -> Bool { mapping[role] != nil }
+
+    /// The roles the map sends elsewhere (it holds no role mapped to itself): none of them may be
+    /// named in a restored database.
+    public var mappedAwayRoles: Set<String> { Set(mapping.keys.map { text($0) }) }
 
     /// The map as lines for reports and restore logs: `old → new (reason)`, sorted by old.
     public var lines: [String] {

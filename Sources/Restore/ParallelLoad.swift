@@ -246,8 +246,9 @@ final class Scheduler: @unchecked Sendable {
             let weight: [Int: Int64] = Dictionary(uniqueKeysWithValues: deferred.map { i in
                 (i, max(dataSizes[plan.entries[i].dumpId] ?? 0, (waits[i] ?? []).map { dataSizes[$0] ?? 0 }.max() ?? 0))
             })
-            // Data stays in TOC order (the stream's); post-data heaviest first.
-            if dataSlots == .max {
+            // With data slots: the data first, in TOC order (the stream's), then post-data heaviest
+            // first. Without (every connection may load data): pg_restore's order, heaviest first.
+            if self.dataSlots == .max {
                 pool.sort { a, b in (weight[a] ?? 0, -a) > (weight[b] ?? 0, -b) }
             } else {
                 pool.sort { a, b in
@@ -305,8 +306,9 @@ final class Scheduler: @unchecked Sendable {
         defer { cond.unlock() }
         while true {
             if failure != nil || pool.isEmpty { return nil }
-            // A free data slot first, so the data keeps flowing; else the heaviest ready post-data.
-            if let k = pool.firstIndex(where: { plan.expectsData($0) && isReady($0) }) ?? pool.firstIndex(where: isReady) {
+            // With data slots, the pool holds the data first: a free slot is filled before the
+            // heaviest ready post-data is taken, so the data keeps flowing.
+            if let k = pool.firstIndex(where: isReady) {
                 let i = pool.remove(at: k)
                 running[i] = locks[i] ?? []
                 if plan.expectsData(i) { dataRunning += 1 }

@@ -35,9 +35,6 @@ public struct PreflightReport: Sendable {
 }
 
 public enum Preflight {
-    /// Entries that only a superuser can restore (the entry policy's rule).
-    public static func needsSuperuser(_ e: TOCEntry) -> Bool { EntryPolicy.needsSuperuser(e) }
-
     /// Ask the server. `namedRoles`: every role the rewritten dump names (owners and SQL);
     /// `grantors`: third-party grantors whose blocks become SET ROLE.
     public static func run(_ conn: Connection, owner: String, namedRoles: Set<String>, grantors: Set<String>,
@@ -62,7 +59,7 @@ public enum Preflight {
             if Array(g.utf8) == EntryPolicy.databaseOwnerRole && canSetOwner { continue }
             if !(try canSet(g)) { unreachable.append(g) }
         }
-        let superOnly = isSuper ? [] : entries.filter(needsSuperuser).map(\.label)
+        let superOnly = isSuper ? [] : entries.filter(EntryPolicy.needsSuperuser).map(\.label)
         let version = try conn.query("SHOW server_version").first?[0] ?? "?"
         return PreflightReport(server: "\(conn.displayName) (PostgreSQL \(version))", serverVersion: conn.serverVersion,
                                login: login, loginIsSuperuser: isSuper, owner: owner, ownerExists: ownerExists,
@@ -81,9 +78,10 @@ extension Preflight {
     public static func restoreProblems(_ conn: Connection, entries: [TOCEntry], needsCreateDB: Bool,
                                        owner: String? = nil, standardConformingStrings: Bool = true) throws -> [String] {
         var p: [String] = []
-        let who = try conn.query("SELECT rolsuper::text, rolcreatedb::text, rolname::text FROM pg_roles WHERE rolname = current_user").first
+        let who = try conn.query("SELECT rolsuper::text, rolcreatedb::text, rolname::text, rolcreaterole::text FROM pg_roles WHERE rolname = current_user").first
         let isSuper = who?[0] == "true"
         let login = (who?[2] ?? nil) ?? "?"
+        let createRole = who?[3] == "true"
         if needsCreateDB && !isSuper && who?[1] != "true" {
             p.append("the login cannot create databases (it needs CREATEDB for the scratch database, or use --in-place)")
         }
@@ -121,7 +119,6 @@ extension Preflight {
         // ALTER ROLE r IN DATABASE d SET … (DATABASE PROPERTIES of a --create dump): the login runs
         // it (the entry policy), and PostgreSQL wants CREATEROLE for it (16+: and ADMIN OPTION on r).
         if !isSuper {
-            let createRole = try conn.query("SELECT rolcreaterole::text FROM pg_roles WHERE rolname = current_user").first?[0] == "true"
             for e in entries where e.desc == "DATABASE PROPERTIES" {
                 guard let d = e.defn, let items = try? SQLStatement.split(d, standardConformingStrings: standardConformingStrings) else { continue }
                 for s in items where s.kind == .statement {

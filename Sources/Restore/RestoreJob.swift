@@ -102,13 +102,13 @@ public final class RestoreJob {
         }
 
         var restoreOptions = options
-        restoreOptions.mappedAwayRoles = Set(report.audit.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) })
+        restoreOptions.mappedAwayRoles = report.audit.map.mappedAwayRoles
         let restorer = Restorer(options: restoreOptions)
         self.restorer = restorer
         restorer.onProgress = onProgress
         restorer.log = log
         if let growing {
-            restorer.mappedAwayRoles = { Set(growing.map.mapping.filter { $0.value.to != $0.key }.keys.map { text($0) }) }
+            restorer.mappedAwayRoles = { growing.map.mappedAwayRoles }
         }
         // Said whether the restore succeeds or not (such a role's grants usually fail a check).
         func warnLateRoles() {

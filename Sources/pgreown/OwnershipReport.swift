@@ -55,7 +55,8 @@ extension OwnershipReport {
         var owner: String?
         var roleMap: [String]
         var notOwned: [NotOwnedJ]
-        var runAsLogin: [NotOwnedJ]
+        struct LoginEntryJ: Encodable { var entry: String; var reason: String }
+        var runAsLogin: [LoginEntryJ]
         var namedRoles: [String: Int]
         var unclassified: [String]
         var droppedGrants: [String]
@@ -67,7 +68,7 @@ extension OwnershipReport {
     var json: JSON {
         JSON(owner: audit.map.owner.map { DumpFormat.text($0) }, roleMap: audit.map.lines,
              notOwned: audit.notOwned.map { .init(entry: $0.entry, owner: $0.owner, reason: $0.reason) },
-             runAsLogin: audit.runAsLogin.map { .init(entry: $0.entry, owner: $0.owner, reason: $0.reason) },
+             runAsLogin: audit.runAsLogin.map { .init(entry: $0.entry, reason: $0.reason) },
              namedRoles: audit.namedRoles,
              unclassified: audit.findings.filter { $0.kind == .unclassified }.map(\.description),
              droppedGrants: audit.findings.filter { $0.kind == .droppedGrant }.map(\.description),

@@ -291,7 +291,7 @@ struct Snapshot {
     var policies: [String: Policy] = [:]
     var userMappings: [UserMapping] = []
 
-    /// Every kind of object pg_dump restores with ALTER … OWNER TO (`RoleMap.ownedDescs`, pg_backup_archiver.c `_getObjectDescription`),
+    /// Every kind of object pg_dump restores with ALTER … OWNER TO (`ObjectTypes.owned`, pg_backup_archiver.c `_getObjectDescription`),
     /// in user schemas, leaving out extension members. Relations of every relkind (indexes and
     /// TOAST follow their table; TOAST lives in pg_toast and is left out with it); types except
     /// array types and the row types of tables/views (those follow the relation).
