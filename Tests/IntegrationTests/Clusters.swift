@@ -85,6 +85,7 @@ actor Clusters {
     static let shared = Clusters()
 
     private var clusters: [Int: Task<Cluster, Error>] = [:]
+    private var named: [String: Task<Cluster, Error>] = [:]
 
     func cluster(_ major: Int) async throws -> Cluster {
         if let t = clusters[major] { return try await t.value }
@@ -92,6 +93,17 @@ actor Clusters {
         // for the same major wait on the same task.
         let t = Task.detached { try Clusters.start(major) }
         clusters[major] = t
+        return try await t.value
+    }
+
+    /// A cluster shared only by the tests that name it: for tests whose pg_dump must not see
+    /// what other tests leave in the shared cluster's catalogs (pg_dump -E SJIS fails on a role
+    /// name with no SJIS equivalent, such as the hostile-names tests' "ünïcødé ροληs").
+    func cluster(_ major: Int, named name: String) async throws -> Cluster {
+        let key = "\(major)/\(name)"
+        if let t = named[key] { return try await t.value }
+        let t = Task.detached { try Clusters.start(major) }
+        named[key] = t
         return try await t.value
     }
 

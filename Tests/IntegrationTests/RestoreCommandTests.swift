@@ -43,14 +43,14 @@ enum RestoreSetup {
     nonisolated(unsafe) private static var sources: [String: String] = [:]
 
     /// The restore login as a managed service's admin: CREATEDB, CREATEROLE, may signal backends.
-    nonisolated(unsafe) private static var prepared = false
+    nonisolated(unsafe) private static var prepared: Set<String> = []
 
     static func prepare(_ c: Cluster) throws {
         lock.lock()
         defer { lock.unlock() }
-        if prepared { return }
+        if prepared.contains(c.data) { return }
         try prepareRestorer(c)
-        prepared = true
+        prepared.insert(c.data)
     }
 
     /// Make `restorer` the restore login on `c` (a private cluster's too), then run `also`.
