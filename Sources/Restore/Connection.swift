@@ -56,10 +56,14 @@ public final class Connection {
     /// pgreown's unless the conninfo sets one).
     /// `defaults`: connection parameters the conninfo overrides (e.g. the nightly job's DB_HOST,
     /// DB_USER, DB_PASSWORD); they in turn override the PG* environment.
-    public init(conninfo: String, database: String? = nil, defaults: [(String, String)] = []) throws {
+    /// `overrides`: parameters that override the conninfo (the load role's user and password).
+    public init(conninfo: String, database: String? = nil, defaults: [(String, String)] = [],
+                overrides: [(String, String)] = []) throws {
         var keys = defaults.map(\.0) + ["dbname", "fallback_application_name"]
         var values = defaults.map(\.1) + [conninfo, "pgreown"]
         if let database { keys.append("dbname"); values.append(database) }
+        keys += overrides.map(\.0)
+        values += overrides.map(\.1)
         let shown = maskConninfo(conninfo, database: database)
         displayName = shown
         let c: OpaquePointer? = withCStrings(keys) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
@@ -371,6 +375,15 @@ public final class Connection {
     }
 
     /// Quote an identifier with the server's rules (PQescapeIdentifier).
+    /// The password verifier the server stores for `password` (`PQencryptPasswordConn`, with the
+    /// server's `password_encryption`): a role's password is set without its text ever reaching
+    /// the server, or its logs.
+    public func encryptPassword(_ password: String, user: String) throws -> String {
+        guard let p = PQencryptPasswordConn(conn, password, user, nil) else { throw lastError("encrypting a password") }
+        defer { PQfreemem(p) }
+        return String(cString: p)
+    }
+
     public func quoteIdentifier(_ name: String) throws -> String {
         guard let p = PQescapeIdentifier(conn, name, name.utf8.count) else {
             throw ServerError(String(cString: PQerrorMessage(conn)))

@@ -37,13 +37,124 @@ public final class ConnectionSink: SQLSink {
     public var onEntry: ((TOCEntry) -> Void)?
 
     private enum RoleState { case owner, login, unknown }
+    /// The role the login's session is in (the load role's session never switches).
     private var role = RoleState.login
+    private let owner: [UInt8]
+
+    // MARK: The load role (least privilege)
+
+    /// Where the load runs as a role made for the run (`LoadRole`): until the hand-over, every
+    /// entry the owner role would run runs in `connection`, a session of that role, which stands
+    /// in for R: it owns what it creates, `ALTER … OWNER TO R` names it instead (in the login's
+    /// session too), and an owner change to another role is deferred to the hand-over, whose
+    /// `REASSIGN OWNED` gives R what the load role owns; the entries the entry policy gives to
+    /// the login run in a session of the login's (`openLoginSession`). After `handOver()` everything runs in the
+    /// login's session, as without a load role.
+    public struct StandIn {
+        public var loadRole: [UInt8]
+        public var openLoginSession: () throws -> Connection
+        public init(loadRole: String, openLoginSession: @escaping () throws -> Connection) {
+            self.loadRole = Array(loadRole.utf8)
+            self.openLoginSession = openLoginSession
+        }
+    }
+    public var standIn: StandIn?
+    /// Owner changes to roles other than R met in the load role's session, in order, with the
+    /// entry they belong to: run by the hand-over (as R), once R owns what the load role made.
+    public private(set) var deferredOwnerChanges: [(entry: String, sql: [UInt8])] = []
+    /// The session commands runs execute (the executing connection: the load role's or the login's).
+    private var active: Connection
+    private var loginSession: Connection?
+    /// Session settings sent to the load role's session, for the login's session to catch up on.
+    private var sessionSettings: [[UInt8]] = []
+    private var loginSettingsSent = 0
+
+    /// The login's session, opened on first use, with the settings the load's session has.
+    private func loginConnection() throws -> Connection {
+        let c: Connection
+        if let loginSession { c = loginSession } else {
+            guard let standIn else { return connection }
+            c = try standIn.openLoginSession()
+            loginSession = c
+        }
+        while loginSettingsSent < sessionSettings.count {
+            try c.execute(sessionSettings[loginSettingsSent])
+            loginSettingsSent += 1
+        }
+        return c
+    }
+
+    /// From now on every entry runs in the login's session (the load role's work is R's now),
+    /// opened when the next entry begins.
+    public func handOver() {
+        guard standIn != nil else { return }
+        handedOver = true
+        role = .unknown
+    }
+    public private(set) var handedOver = false
+    /// Whether the load role stands in for R now.
+    var standingIn: Bool { standIn != nil && !handedOver }
+
+    /// Close the login's session (the load role's is the caller's `connection`).
+    public func closeLoginSession() {
+        loginSession?.close()
+        loginSession = nil
+    }
+
+    /// A statement that sets a session setting (`SET x …`, `SELECT pg_catalog.set_config(…)`),
+    /// which the login's session must share; role and authorization switches are not settings.
+    static func isSessionSetting(_ s: SQLStatement) -> Bool {
+        let t = s.significantTokens
+        guard t.count >= 2 else { return false }
+        if s.isKeyword(t[0], "set") {
+            return !(s.isKeyword(t[1], "role") || s.isKeyword(t[1], "session") || s.isKeyword(t[1], "constraints")
+                     || s.isKeyword(t[1], "transaction") || s.isKeyword(t[1], "local"))
+        }
+        return s.isKeyword(t[0], "select") && t.count >= 4 && s.isKeyword(t[1], "pg_catalog") && s.isKeyword(t[3], "set_config")
+    }
+
+    /// `ALTER … OWNER TO role[;]`: the token naming the role, and the name it gives.
+    static func ownerChange(_ s: SQLStatement) -> (token: SQLToken, role: [UInt8])? {
+        var t = s.significantTokens
+        if t.last?.kind == .semicolon { t.removeLast() }
+        guard t.count >= 4, s.isKeyword(t[0], "alter"), s.isKeyword(t[t.count - 3], "owner"), s.isKeyword(t[t.count - 2], "to"),
+              let name = s.bytes.withUnsafeBytes({ SQLLexer.identifierName($0, t[t.count - 1]) }) else { return nil }
+        return (t[t.count - 1], name)
+    }
+
+    /// One statement on its way to the server while a load role stands in for R: what to run
+    /// in the active session, nil when nothing is left to run there. A session setting goes to
+    /// the load role's session and, when it is open, the login's (both keep the dump's settings).
+    private func standInStatement(_ s: SQLStatement) throws -> [UInt8]? {
+        guard let standIn, !handedOver else { return s.bytes }
+        if Self.isSessionSetting(s) {
+            sessionSettings.append(s.bytes)
+            if active !== connection {
+                do { try connection.execute(s.bytes) } catch let e as ServerError { try handle(e, s.bytes) }
+                _ = try loginConnection()
+                return nil
+            }
+            return s.bytes
+        }
+        guard let change = Self.ownerChange(s), change.role != standIn.loadRole else { return s.bytes }
+        if change.role != owner {
+            // In the login's session as it is (a predefined owner, what only the login may own).
+            guard active === connection else { return s.bytes }
+            deferredOwnerChanges.append((current?.label ?? "the session prelude", s.bytes))
+            return nil
+        }
+        // To the load role, which hands everything it owns to R: a no-op for what it created, and
+        // what it did not (the public schema, owned by pg_database_owner) becomes its first.
+        return Array(s.bytes[..<change.token.start]) + Identifier.quote(standIn.loadRole) + Array(s.bytes[change.token.end...])
+    }
     private var inCopy = false
     private var loFD: Int32 = -1
 
     public init(connection: Connection, owner: String, ignoredStates: Set<String> = [],
                 runsAsLogin: @escaping (TOCEntry) -> Bool) {
         self.connection = connection
+        self.active = connection
+        self.owner = Array(owner.utf8)
         self.setOwnerRole = Array("SET ROLE ".utf8) + Identifier.quote(Array(owner.utf8)) + [0x3b]
         self.ignoredStates = ignoredStates
         self.runsAsLogin = runsAsLogin
@@ -56,6 +167,17 @@ public final class ConnectionSink: SQLSink {
         entriesRun += 1
         onEntry?(entry)
         if let o = entry.owner, EntryPolicy.isPredefinedRole(o) { predefinedOwners.insert(text(o)) }
+        if handedOver { active = try loginConnection() }
+        if standingIn {
+            if runsAsLogin(entry) {
+                ranAsLogin.append(entry.label)
+                active = try loginConnection()
+                if role != .login { try run(Array("RESET ROLE;".utf8)); role = .login }
+            } else {
+                active = connection
+            }
+            return
+        }
         if runsAsLogin(entry) {
             ranAsLogin.append(entry.label)
             if role != .login { try run(Array("RESET ROLE;".utf8)); role = .login }
@@ -78,10 +200,11 @@ public final class ConnectionSink: SQLSink {
     public func command(_ bytes: [UInt8]) throws {
         let items = try SQLStatement.split(bytes, name: current?.label ?? "the session prelude", following: &lexState)
         for item in items where item.kind == .statement {
-            try run(item.bytes)
+            if let sql = try standInStatement(item) { try run(sql) }
         }
         // ACL entries switch roles themselves (SET ROLE owner … RESET ROLE, grantor blocks).
-        if bytes.firstRange(of: Array("ROLE".utf8)) != nil || bytes.firstRange(of: Array("AUTHORIZATION".utf8)) != nil {
+        if active !== connection || !standingIn,
+           bytes.firstRange(of: Array("ROLE".utf8)) != nil || bytes.firstRange(of: Array("AUTHORIZATION".utf8)) != nil {
             role = .unknown
         }
         if bytes.firstRange(of: Array("client_encoding".utf8)) != nil { sameEncoding = nil }
@@ -100,20 +223,20 @@ public final class ConnectionSink: SQLSink {
                let target = Self.copyTarget(statement) {
                 // Asked before BEGIN: a describe that fails must not abort the load's transaction.
                 let columns = binaryCopy ? binaryColumns(statement, target: target) : nil
-                try connection.execute(Array("BEGIN".utf8))
+                try active.execute(Array("BEGIN".utf8))
                 inCopyTransaction = true
-                try connection.execute(Array("TRUNCATE TABLE ONLY ".utf8) + target)
+                try active.execute(Array("TRUNCATE TABLE ONLY ".utf8) + target)
                 let binary = Self.withOptions(statement, "FORMAT binary, FREEZE")
                 statement = Self.withOptions(statement, "FREEZE")
                 if let columns, binary != statement {
-                    try connection.beginCopy(binary)
+                    try active.beginCopy(binary)
                     transcoder = transcoder(columns, textStatement: statement, entry: entry)
                     rowsBeforeHandOver = 0
                     inCopy = true
                     return
                 }
             }
-            try connection.beginCopy(statement)
+            try active.beginCopy(statement)
             inCopy = true
         } catch let e as ServerError {
             try endCopyTransaction(commit: false)
@@ -125,9 +248,9 @@ public final class ConnectionSink: SQLSink {
         guard inCopyTransaction else { return }
         inCopyTransaction = false
         if commit {
-            try connection.execute(Array("COMMIT".utf8))
+            try active.execute(Array("COMMIT".utf8))
         } else {
-            _ = try? connection.execute(Array("ROLLBACK".utf8))
+            _ = try? active.execute(Array("ROLLBACK".utf8))
         }
     }
 
@@ -135,7 +258,7 @@ public final class ConnectionSink: SQLSink {
         try Interrupt.check()
         guard inCopy else { return }
         do {
-            if let transcoder { try transcoder.feed(bytes) } else { try connection.putCopyData(bytes) }
+            if let transcoder { try transcoder.feed(bytes) } else { try active.putCopyData(bytes) }
         } catch is CopyAbandoned {
             return
         } catch let e as ServerError {
@@ -149,7 +272,7 @@ public final class ConnectionSink: SQLSink {
             try transcoder?.finish()
             inCopy = false
             transcoder = nil
-            copiedRows[entry.dumpId] = rowsBeforeHandOver + (try connection.endCopy())
+            copiedRows[entry.dumpId] = rowsBeforeHandOver + (try active.endCopy())
             try endCopyTransaction(commit: true)
         } catch is CopyAbandoned {
             return
@@ -193,7 +316,7 @@ public final class ConnectionSink: SQLSink {
     private func runInsert(_ statement: SQLStatementView) throws {
         let sql = Array(statement.bytes)
         do {
-            insertedRows += try connection.execute(sql) ?? 0
+            insertedRows += try active.execute(sql) ?? 0
         } catch let e as ServerError {
             try handle(e, sql)
         }
@@ -226,18 +349,18 @@ public final class ConnectionSink: SQLSink {
     func binaryColumns(_ statement: [UInt8], target: [UInt8]) -> [BinaryCopy.Column]? {
         guard let list = Self.copyColumnList(statement) else { return nil }
         if sameEncoding == nil {
-            sameEncoding = (try? connection.query("SELECT current_setting('client_encoding') = current_setting('server_encoding')"))?
+            sameEncoding = (try? active.query("SELECT current_setting('client_encoding') = current_setting('server_encoding')"))?
                 .first?.first == "t"
         }
         guard sameEncoding == true,
-              let types = try? connection.resultTypes(Array("SELECT ".utf8) + list + Array(" FROM ".utf8) + target + Array(" LIMIT 0".utf8))
+              let types = try? active.resultTypes(Array("SELECT ".utf8) + list + Array(" FROM ".utf8) + target + Array(" LIMIT 0".utf8))
         else { return nil }
         // An enum's receive function reads the label's text, as its input function does.
         let others = Set(types.filter { BinaryCopy.Column(typeOID: $0) == nil })
         var enums: Set<UInt32> = []
         if !others.isEmpty {
             let list = "{" + others.map(String.init).joined(separator: ",") + "}"
-            guard let rows = try? connection.query("SELECT oid::text FROM pg_catalog.pg_type WHERE typtype = 'e' AND oid = ANY($1::oid[])", [list])
+            guard let rows = try? active.query("SELECT oid::text FROM pg_catalog.pg_type WHERE typtype = 'e' AND oid = ANY($1::oid[])", [list])
             else { return nil }
             enums = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { UInt32($0) } })
         }
@@ -248,7 +371,7 @@ public final class ConnectionSink: SQLSink {
 
     private func transcoder(_ columns: [BinaryCopy.Column], textStatement: [UInt8], entry: TOCEntry) -> BinaryCopyTranscoder {
         binaryTables += 1
-        let connection = connection
+        let connection = active
         return BinaryCopyTranscoder(
             columns: columns,
             sendBinary: { try connection.putCopyData($0) },
@@ -274,22 +397,22 @@ public final class ConnectionSink: SQLSink {
     public func endLargeObjects() throws { try run(Array("COMMIT;".utf8)) }
 
     public func beginLargeObject(oid: UInt32) throws {
-        do { loFD = try connection.openLargeObjectForWriting(oid) } catch let e as ServerError { throw attributed(e, nil) }
+        do { loFD = try active.openLargeObjectForWriting(oid) } catch let e as ServerError { throw attributed(e, nil) }
     }
 
     public func largeObjectData(_ bytes: UnsafeRawBufferPointer) throws {
-        do { try connection.writeLargeObject(loFD, bytes) } catch let e as ServerError { throw attributed(e, nil) }
+        do { try active.writeLargeObject(loFD, bytes) } catch let e as ServerError { throw attributed(e, nil) }
     }
 
     public func endLargeObject(oid: UInt32) throws {
-        do { try connection.closeLargeObject(loFD) } catch let e as ServerError { throw attributed(e, nil) }
+        do { try active.closeLargeObject(loFD) } catch let e as ServerError { throw attributed(e, nil) }
         loFD = -1
         largeObjects += 1
     }
 
     /// Execute, stopping on an error that is not ignored.
     private func run(_ sql: [UInt8]) throws {
-        do { try connection.execute(sql) } catch let e as ServerError { try handle(e, sql) }
+        do { try active.execute(sql) } catch let e as ServerError { try handle(e, sql) }
     }
 
     private func handle(_ e: ServerError, _ sql: [UInt8]) throws {

@@ -29,6 +29,10 @@ public final class PlainLoader: DumpVisitor {
     private var skipping = false
     /// dumpIds whose COPY was run.
     public private(set) var restoredData: Set<Int> = []
+    /// Called once, before the first entry of the ACL pass (a script holds the passes in order,
+    /// as pg_restore printed them: its ACL entries come after every object): the load role's
+    /// hand-over.
+    public var beforeLaterPasses: (() throws -> Void)?
 
     public init(sink: SQLSink, serverMajor: Int, selection: RestorePlan.Selection, fkNotValid: Bool = false,
                 scratchDatabase: String = "", log: @escaping (String) -> Void = { _ in },
@@ -61,6 +65,10 @@ public final class PlainLoader: DumpVisitor {
                                               fkNotValid: fkNotValid, log: log).first else {
             skipping = true
             return
+        }
+        if ["ACL", "ACL LANGUAGE", "DEFAULT ACL"].contains(e.desc), let hook = beforeLaterPasses {
+            beforeLaterPasses = nil
+            try hook()
         }
         try sink.beginEntry(e.dumpId == 0 ? nil : e)
         let databaseLevel = RestorePlan.isDatabaseLevel(e)

@@ -143,16 +143,26 @@ public final class Restorer {
         let admin = try Connection(conninfo: options.conninfo, database: options.inPlace ? options.database : options.maintenanceDatabase,
                                    defaults: options.connectionDefaults)
         report.serverVersion = admin.serverVersion
+        login = try admin.query("SELECT current_user::text").first?[0] ?? "?"
         var t = monotonic()
         if options.inPlace {
             try checkEmpty(admin)
         } else {
-            try createScratch(admin, entries: entries ?? [])
+            loadRole = makeLoadRole(admin)
+            do {
+                try createScratch(admin, entries: entries ?? [], owner: loadRole?.name ?? options.owner)
+            } catch {
+                dropLoadRole(admin)
+                throw error
+            }
+            confirmLoadRole(admin)
         }
         report.seconds["create"] = monotonic() - t
         t = monotonic()
         do {
             try load(source: source, entries: entries, plainRewrite: plainRewrite)
+            try handOver()
+            dropLoadRole(admin)
             report.seconds["load"] = monotonic() - t
             t = monotonic()
             try check()
@@ -167,6 +177,7 @@ public final class Restorer {
                 throw Failure(underlying: error, state: "the database \(options.database) holds a partial restore (--in-place): drop and recreate it before trying again")
             }
             let dropped = dropScratch(admin)
+            dropLoadRole(workingAdmin(admin) ?? admin)
             throw Failure(underlying: error, state: "\(dropped); \(options.database) is untouched")
         }
         if options.inPlace { return }
@@ -223,9 +234,10 @@ public final class Restorer {
         }
     }
 
-    func createScratch(_ admin: Connection, entries: [TOCEntry]) throws {
+    func createScratch(_ admin: Connection, entries: [TOCEntry], owner: String) throws {
         let scratch = try admin.quoteIdentifier(options.scratchName)
-        let owner = try admin.quoteIdentifier(options.owner)
+        let ownerName = owner
+        let owner = try admin.quoteIdentifier(owner)
         if try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.scratchName]).count > 0 {
             log("dropping the leftover \(options.scratchName)")
             try admin.query("DROP DATABASE \(scratch)")
@@ -248,7 +260,7 @@ public final class Restorer {
             log("warning: the dump's locale is not available on the server (\(e.message)); \(options.scratchName) gets the server's default locale")
             try admin.query("CREATE DATABASE \(scratch) WITH \(with)")
         }
-        log("created \(options.scratchName) (owner \(options.owner)\(settings["ENCODING"].map { ", encoding \($0)" } ?? ""))")
+        log("created \(options.scratchName) (owner \(ownerName)\(settings["ENCODING"].map { ", encoding \($0)" } ?? ""))")
     }
 
     /// The admin connection when it still works; otherwise a new one, tried for up to 30 s while
@@ -343,11 +355,8 @@ public final class Restorer {
 
     /// One load connection and its sink, set up alike for every job.
     func openSession(_ created: Set<Int>?) throws -> (Connection, ConnectionSink) {
-        let conn = try Connection(conninfo: options.conninfo, database: options.scratchName, defaults: options.connectionDefaults)
-        Interrupt.register(conn)
-        conn.onNotice { [log] m in log("server: \(m)") }
-        if options.disableTriggers { try conn.query("SET session_replication_role = replica") }
-        for setting in BulkLoad.sessionSettings(options.bulkLoad) { try conn.query(setting) }
+        let role = loadRole
+        let conn = try session(as: role)
         if trustedExtensions == nil {
             let sql = conn.serverVersion >= 130000 ? "SELECT DISTINCT name::text FROM pg_catalog.pg_available_extension_versions WHERE trusted" : "SELECT NULL::text WHERE false"
             trustedExtensions = Set(try conn.query(sql).compactMap { $0[0].map { Array($0.utf8) } })
@@ -361,14 +370,127 @@ public final class Restorer {
         sink.truncateBeforeCopy = options.bulkLoad.contains(.copyFreeze) && !options.inPlace
         sink.binaryCopy = sink.truncateBeforeCopy && options.bulkLoad.contains(.binaryCopy)
         sink.onNote = log
+        if let role {
+            sink.standIn = .init(loadRole: role.name) { [self] in try session(as: nil) }
+            sessionsLock.lock()
+            standInSinks.append(sink)
+            sessionsLock.unlock()
+        }
         return (conn, sink)
+    }
+
+    /// A session in the scratch database, as the load role (`role`) or the login (nil), with
+    /// the load's session settings.
+    func session(as role: LoadRole?) throws -> Connection {
+        let conn = try Connection(conninfo: options.conninfo, database: options.scratchName, defaults: options.connectionDefaults,
+                                  overrides: role?.connectionOverrides ?? [])
+        Interrupt.register(conn)
+        conn.onNotice { [log] m in log("server: \(m)") }
+        if options.disableTriggers { try conn.query("SET session_replication_role = replica") }
+        for setting in BulkLoad.sessionSettings(options.bulkLoad) { try conn.query(setting) }
+        return conn
+    }
+
+    // MARK: - The load role (least privilege; LoadRole.swift)
+
+    /// The role the load runs as, while it does (nil: the load runs as the owner role through
+    /// the login's sessions).
+    var loadRole: LoadRole?
+    /// The sinks whose sessions run as the load role, for the hand-over.
+    private var standInSinks: [ConnectionSink] = []
+    private let sessionsLock = NSLock()
+
+    /// A role made for this run, or nil (said in one line) where the login cannot make one.
+    func makeLoadRole(_ admin: Connection) -> LoadRole? {
+        LoadRole.dropLeftovers(admin, log: log)
+        if options.disableTriggers {
+            log("the dump's code runs as the owner role \(options.owner): --disable-triggers sets session_replication_role, which only the login's sessions may (see SECURITY.md)")
+            return nil
+        }
+        do {
+            if let reason = try LoadRole.unavailableReason(admin) {
+                log("the dump's code runs as the owner role \(options.owner): \(reason) to make a role for the load (see SECURITY.md)")
+                return nil
+            }
+            let role = try LoadRole.create(admin, connections: options.jobs)
+            log("the load runs as \(role.name), a role made for this run")
+            return role
+        } catch {
+            log("the dump's code runs as the owner role \(options.owner): making a role for the load failed: \(error)")
+            return nil
+        }
+    }
+
+    /// The load role must be able to log in (pg_hba.conf may refuse its password): else the
+    /// scratch database goes to R and the load runs as R, said in one line.
+    func confirmLoadRole(_ admin: Connection) {
+        guard let role = loadRole else { return }
+        do {
+            let c = try Connection(conninfo: options.conninfo, database: options.scratchName, defaults: options.connectionDefaults,
+                                   overrides: role.connectionOverrides)
+            c.close()
+        } catch {
+            log("the dump's code runs as the owner role \(options.owner): the load role cannot log in (\(error))")
+            do {
+                try admin.query("ALTER DATABASE \(try admin.quoteIdentifier(options.scratchName)) OWNER TO \(try admin.quoteIdentifier(options.owner))")
+            } catch {
+                log("warning: could not give \(options.scratchName) to \(options.owner): \(error)")
+            }
+            dropLoadRole(admin)
+        }
+    }
+
+    /// After the main pass: what the load role made becomes R's, the owner changes it deferred
+    /// run (as R, as they would have without a load role), and every session goes on as the login.
+    func handOver() throws {
+        guard let role = loadRole else { return }
+        sessionsLock.lock()
+        let sinks = standInSinks
+        sessionsLock.unlock()
+        guard sinks.contains(where: { $0.standingIn }) else { return }
+        let c = try session(as: nil)
+        defer { c.close() }
+        do {
+            try role.handOver(c, database: options.scratchName, to: options.owner)
+        } catch var e as ServerError {
+            e.entry = "the hand-over from the load role \(role.name) to \(options.owner)"
+            throw e
+        }
+        let owner = Array("SET ROLE ".utf8) + Identifier.quote(Array(options.owner.utf8)) + [0x3b]
+        for sink in sinks {
+            for change in sink.deferredOwnerChanges {
+                do {
+                    try c.execute(owner)
+                    try c.execute(change.sql)
+                    try c.execute(Array("RESET ROLE".utf8))
+                } catch var e as ServerError {
+                    e.entry = change.entry
+                    e.statement = shown(change.sql, limit: 200)
+                    throw e
+                }
+            }
+        }
+        for sink in sinks { sink.handOver() }
+        log("handed the load role's objects over to \(options.owner)")
+    }
+
+    /// Close the load role's sessions' companions and drop the role.
+    func dropLoadRole(_ admin: Connection) {
+        guard let role = loadRole else { return }
+        sessionsLock.lock()
+        let sinks = standInSinks
+        standInSinks = []
+        sessionsLock.unlock()
+        for sink in sinks { sink.closeLoginSession(); sink.connection.close() }
+        role.drop(admin, log: log)
+        loadRole = nil
     }
 
     func load(source: DumpSource, entries: [TOCEntry]?, plainRewrite: ((TOCEntry) throws -> TOCEntry)?) throws {
         let created = entries.map { Set($0.map(\.dumpId)) }
         let (conn, sink) = try openSession(created)
         defer { conn.close() }
-        login = try conn.query("SELECT current_user::text").first?[0] ?? "?"
+        if login.isEmpty { login = try conn.query("SELECT current_user::text").first?[0] ?? "?" }
         let auditor = CompletenessAuditor(fileName: source.name, keepEntries: false)
         auditor.standardConformingStrings = entries?.standardConformingStrings ?? true
         sink.inputName = source.name
@@ -400,10 +522,12 @@ public final class Restorer {
             if options.jobs > 1 {
                 let parallel = try ParallelLoad(restorer: self, source: source, entries: entries, main: (conn, sink, emitter),
                                                 created: created, jobs: options.jobs)
+                parallel.afterMainPass = { [self] in try handOver() }
                 try parallel.run(auditor: auditor, ticker: ticker, readAhead: readAhead)
                 sinks += parallel.workerSinks
                 auditors += parallel.workerAuditors
             } else {
+                emitter.beforeLaterPasses = { [self] in try handOver() }
                 try readAhead.run(source, into: TeeVisitor([auditor, emitter, ticker]), poll: Interrupt.check)
             }
             let plan = emitter.plan
@@ -413,6 +537,7 @@ public final class Restorer {
             let loader = PlainLoader(sink: sink, serverMajor: conn.serverVersion / 10000, selection: options.selection,
                                      fkNotValid: options.bulkLoad.contains(.fkNotValid), scratchDatabase: options.scratchName,
                                      log: log, rewrite: plainRewrite)
+            loader.beforeLaterPasses = { [self] in try handOver() }
             try readAhead.run(source, into: TeeVisitor([auditor, loader, ticker]), poll: Interrupt.check)
             restoredData = loader.restoredData
         }

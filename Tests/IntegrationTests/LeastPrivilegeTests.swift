@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// Least privilege for dump content (issue 20, SECURITY.md): where the login may create roles,
+/// the load runs as a role made for the run, so code the dump carries cannot reach the login's
+/// rights even when it resets the role. On a cluster of its own: the suite counts the load roles
+/// left behind, which other suites' restores would add to.
+@Suite(.serialized, .enabled(if: serverAvailable, "needs scripts/with-pg (PGREOWN_TEST_PG=1)"))
+struct LeastPrivilegeTests {
+    static func cluster() async throws -> Cluster {
+        let c = try await Clusters.shared.cluster(15, named: "least-privilege")
+        try RestoreSetup.prepare(c)
+        return c
+    }
+
+    static func loadRoles(_ c: Cluster) throws -> [String] {
+        try c.connect().query("SELECT rolname::text FROM pg_roles WHERE rolname LIKE 'pgreown\\_load\\_%'").compactMap { $0[0] }
+    }
+
+    static func roleExists(_ c: Cluster, _ name: String) throws -> Bool {
+        try !c.connect().query("SELECT 1 FROM pg_roles WHERE rolname = $1", [name]).isEmpty
+    }
+
+    /// A database whose table has a CHECK constraint calling a function that, in a database named
+    /// `…-restore` (pgreown's scratch database), resets the session's role — back to the session
+    /// user — and creates a role: what the login (CREATEROLE) may do, and the load must not.
+    /// The COPY of the table's one row runs the check.
+    @Test func codeThatResetsTheRoleCannotReachTheLoginsRights() async throws {
+        let c = try await Self.cluster()
+        let tmp = try TempDir()
+        let escaped = "lp_escaped"
+        let src = try PlainPathTests.sourceDatabase(c, """
+            CREATE FUNCTION public.evil() RETURNS boolean LANGUAGE plpgsql AS $f$
+            BEGIN
+              IF pg_catalog.current_database() LIKE '%-restore' THEN
+                PERFORM pg_catalog.set_config('role', 'none', false);
+                EXECUTE 'CREATE ROLE \(escaped)';
+              END IF;
+              RETURN true;
+            END $f$;
+            CREATE TABLE public.t (x int CHECK (public.evil()));
+            INSERT INTO public.t VALUES (1);
+            ALTER TABLE public.t OWNER TO app_owner;
+            ALTER FUNCTION public.evil() OWNER TO app_owner;
+            """)
+        defer { c.dropDatabase(src) }
+        let plain = tmp.file("evil.sql"), custom = tmp.file("evil.dump")
+        try PlainPathTests.dump(c, src, major: 15, args: ["-Fp"], to: plain)
+        try PlainPathTests.dump(c, src, major: 15, args: ["-Fc"], to: custom)
+        for (dump, piped, extra) in [(custom, false, [String]()), (plain, true, []), (custom, false, ["--jobs", "4"])] {
+            let what = "\(dump)\(piped ? " piped" : "") \(extra.joined(separator: " "))"
+            let live = try RestoreSetup.liveDatabase(c)
+            defer { c.dropDatabase(live) }
+            let r = try PlainPathTests.restore(c, dump, live: live, piped: piped, extra: extra)
+            #expect(r.status != 0, "\(what): \(r.stderr)")
+            #expect(r.stderr.contains("the load runs as pgreown_load_"), "\(what): \(r.stderr)")
+            #expect(r.stderr.contains("permission denied to create role"), "\(what): \(r.stderr)")
+            #expect(try !Self.roleExists(c, escaped), "\(what): the dump's code created a role with the login's rights")
+            #expect(RestoreSetup.sentinel(c, live) == "42", "\(what): the live database changed")
+            #expect(try RestoreSetup.databases(c, like: "\(live)-").isEmpty, "\(what): a scratch database was left")
+            let left = try Self.loadRoles(c)
+            #expect(left.isEmpty, "\(what): the load role was left: \(left)")
+        }
+        if try Self.roleExists(c, escaped) { _ = try c.psql(["-c", "DROP ROLE \(escaped)"]) }
+    }
+
+    /// A restore through the load role ends with everything owned by the owner role (pgreown's
+    /// owners check passes), the scratch database swapped in owned by it, and no load role left;
+    /// a leftover load role of a killed run (its VALID UNTIL past) is dropped by the next run.
+    @Test func theLoadRolesWorkEndsWithTheOwnerRole() async throws {
+        let c = try await Self.cluster()
+        let leftover = "pgreown_load_0000deadbeef"
+        let made = try c.psql(["-c", "CREATE ROLE \(leftover) LOGIN VALID UNTIL '2001-01-01'"])
+        try #require(made.status == 0, "\(made.stderr)")
+        for (fixture, piped, extra) in [("pg15/app.custom.dump", false, ["--jobs", "2"]), ("pg15/app.plain.sql", true, [String]())] {
+            let live = try RestoreSetup.liveDatabase(c)
+            defer { c.dropDatabase(live) }
+            let r = try PlainPathTests.restore(c, Paths.fixture(fixture), live: live, piped: piped, extra: extra)
+            #expect(r.status == 0, "\(fixture): \(r.stderr)")
+            #expect(r.stderr.contains("the load runs as pgreown_load_"), "\(fixture): \(r.stderr)")
+            #expect(r.stderr.contains("check owners: ok: every object owned by dest_owner"), "\(fixture): \(r.stderr)")
+            let owner = try c.connect().query("SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = $1", [live]).first?[0] ?? nil
+            #expect(owner == "dest_owner", "\(fixture)")
+            let left = try Self.loadRoles(c)
+            #expect(left.isEmpty, "\(fixture): \(left)")
+        }
+        #expect(try !Self.roleExists(c, leftover))
+    }
+
+    /// A login that may not create roles restores as before (the owner role runs the dump's
+    /// code), and says so in one line.
+    @Test func withoutCreateRoleTheLoadRunsAsTheOwnerRoleAndSaysSo() async throws {
+        let c = try await Self.cluster()
+        let setup = try c.psql(["-c", "DO $$ BEGIN CREATE ROLE lp_nocr LOGIN CREATEDB; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                                "-c", "GRANT dest_owner, grantor_role TO lp_nocr"])
+        try #require(setup.status == 0, "\(setup.stderr)")
+        let live = try RestoreSetup.liveDatabase(c)
+        defer { c.dropDatabase(live) }
+        let r = try PlainPathTests.restore(c, Paths.fixture("pg15/app.custom.dump"), live: live, piped: false, login: "lp_nocr",
+                                           extra: ["--exclude-type", "DATABASE PROPERTIES"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("the dump's code runs as the owner role dest_owner: the login has neither CREATEROLE nor SUPERUSER"), "\(r.stderr)")
+    }
+}
