@@ -1,4 +1,5 @@
 import Foundation
+import Ownership
 
 /// Least privilege for dump content (SECURITY.md): the role a restore's load runs as.
 ///
@@ -21,14 +22,38 @@ public final class LoadRole: @unchecked Sendable {
     public static let prefix = "pgreown_load_"
     public let name: String
     let password: String
+    /// `--load-login`: the operator's login (its conninfo); pgreown neither makes nor drops it.
+    let managedConninfo: String?
 
-    init(name: String, password: String) {
+    init(name: String, password: String, managedConninfo: String? = nil) {
         self.name = name
         self.password = password
+        self.managedConninfo = managedConninfo
     }
 
-    /// The parameters that make a conninfo the load role's.
-    var connectionOverrides: [(String, String)] { [("user", name), ("password", password)] }
+    /// A session of the load role in `database`: the login's conninfo with the role's user and
+    /// password, or the operator's conninfo.
+    func connect(database: String, conninfo: String, defaults: [(String, String)]) throws -> Connection {
+        if let managedConninfo { return try Connection(conninfo: managedConninfo, database: database, defaults: defaults) }
+        return try Connection(conninfo: conninfo, database: database, defaults: defaults, overrides: [("user", name), ("password", password)])
+    }
+
+    /// The operator's login (`--load-login`): who it is, and that the restoring login is a member
+    /// of it (to give it the scratch database and take back what it made).
+    static func managed(_ conninfo: String, admin: Connection, maintenanceDatabase: String, defaults: [(String, String)]) throws -> LoadRole {
+        let c = try Connection(conninfo: conninfo, database: maintenanceDatabase, defaults: defaults)
+        defer { c.close() }
+        let row = try c.query("SELECT current_user::text, rolsuper::text, rolcreaterole::text, rolcreatedb::text FROM pg_catalog.pg_roles WHERE rolname = current_user").first
+        guard let row, let name = row[0] else { throw ServerError("cannot tell who the load login is") }
+        if row[1] == "true" || row[2] == "true" || row[3] == "true" {
+            throw ServerError("the load login \(name) has SUPERUSER, CREATEROLE or CREATEDB: it must have no more rights than the dump needs")
+        }
+        let member = try admin.query("SELECT pg_catalog.pg_has_role(current_user, $1, 'USAGE')::text", [name]).first?[0] ?? nil
+        guard member == "true" else {
+            throw ServerError("the restoring login is not a member of the load login \(name) (GRANT \(Identifier.quote(name)) TO the restoring login)")
+        }
+        return LoadRole(name: name, password: "", managedConninfo: conninfo)
+    }
 
     /// Why a load role cannot be made with `admin`'s login, or nil when it can.
     static func unavailableReason(_ admin: Connection) throws -> String? {
@@ -84,6 +109,7 @@ public final class LoadRole: @unchecked Sendable {
     /// Drop the role (its sessions are closed; what it owned was handed over or dropped with the
     /// scratch database). A failure is said, never thrown: the next run drops the leftover.
     func drop(_ admin: Connection, log: (String) -> Void) {
+        guard managedConninfo == nil else { return }
         do {
             try admin.query("DROP ROLE IF EXISTS \(try admin.quoteIdentifier(name))")
         } catch {

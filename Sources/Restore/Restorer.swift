@@ -33,6 +33,8 @@ public final class Restorer {
         public var disableTriggers = false
         /// Load into the existing, empty database instead of a scratch one (`--in-place`).
         public var inPlace = false
+        /// `--load-login`: the load runs as this login (a conninfo), not a role made for the run.
+        public var loadLogin: String?
         /// Keep `<db>-old` after the swap.
         public var keepOld = false
         /// Sessions of these roles are never terminated (`--spare-sessions-of`).
@@ -382,8 +384,8 @@ public final class Restorer {
     /// A session in the scratch database, as the load role (`role`) or the login (nil), with
     /// the load's session settings.
     func session(as role: LoadRole?) throws -> Connection {
-        let conn = try Connection(conninfo: options.conninfo, database: options.scratchName, defaults: options.connectionDefaults,
-                                  overrides: role?.connectionOverrides ?? [])
+        let conn = try role?.connect(database: options.scratchName, conninfo: options.conninfo, defaults: options.connectionDefaults)
+            ?? Connection(conninfo: options.conninfo, database: options.scratchName, defaults: options.connectionDefaults)
         Interrupt.register(conn)
         conn.onNotice { [log] m in log("server: \(m)") }
         if options.disableTriggers { try conn.query("SET session_replication_role = replica") }
@@ -403,6 +405,17 @@ public final class Restorer {
     /// A role made for this run, or nil (said in one line) where the login cannot make one.
     func makeLoadRole(_ admin: Connection) -> LoadRole? {
         LoadRole.dropLeftovers(admin, log: log)
+        if let conninfo = options.loadLogin {
+            do {
+                let role = try LoadRole.managed(conninfo, admin: admin, maintenanceDatabase: options.maintenanceDatabase,
+                                                defaults: options.connectionDefaults)
+                log("the load runs as \(role.name) (--load-login)")
+                return role
+            } catch {
+                log("the dump's code runs as the owner role \(options.owner): --load-login cannot be used: \(error)")
+                return nil
+            }
+        }
         if options.disableTriggers {
             log("the dump's code runs as the owner role \(options.owner): --disable-triggers sets session_replication_role, which only the login's sessions may (see SECURITY.md)")
             return nil
@@ -426,11 +439,10 @@ public final class Restorer {
     func confirmLoadRole(_ admin: Connection) {
         guard let role = loadRole else { return }
         do {
-            let c = try Connection(conninfo: options.conninfo, database: options.scratchName, defaults: options.connectionDefaults,
-                                   overrides: role.connectionOverrides)
+            let c = try role.connect(database: options.scratchName, conninfo: options.conninfo, defaults: options.connectionDefaults)
             c.close()
         } catch {
-            log("the dump's code runs as the owner role \(options.owner): the load role cannot log in (\(error))")
+            log("the dump's code runs as the owner role \(options.owner): the load role \(role.name) cannot log in (\(error))")
             do {
                 try admin.query("ALTER DATABASE \(try admin.quoteIdentifier(options.scratchName)) OWNER TO \(try admin.quoteIdentifier(options.owner))")
             } catch {

@@ -122,6 +122,10 @@ struct RestoreCommand: ParsableCommand {
     @Flag(name: .customLong("in-place"), help: "Load into the existing, empty database DB instead of a scratch database (no swap).")
     var inPlace = false
 
+    @Option(name: .customLong("load-login"),
+            help: ArgumentHelp("Load as this login, one the operator manages (a conninfo or URI naming its user and password), instead of a role made for the run: it owns the scratch database and what the load creates until the hand-over to the owner role. The restoring login must be a member of it; it is not dropped.", valueName: "CONNINFO"))
+    var loadLogin: String?
+
     @Flag(name: .customLong("keep-old"), help: "Keep the previous database as DB-old after the swap.")
     var keepOld = false
 
@@ -196,6 +200,7 @@ struct RestoreCommand: ParsableCommand {
         options.selection = selection
         options.disableTriggers = disableTriggers
         options.inPlace = inPlace
+        options.loadLogin = loadLogin
         options.keepOld = keepOld
         if !spareSessionsOf.isEmpty { options.spareSessionsOf = spareSessionsOf }
         options.swapTries = swapTries

@@ -47,13 +47,16 @@ struct LeastPrivilegeTests {
         let plain = tmp.file("evil.sql"), custom = tmp.file("evil.dump")
         try PlainPathTests.dump(c, src, major: 15, args: ["-Fp"], to: plain)
         try PlainPathTests.dump(c, src, major: 15, args: ["-Fc"], to: custom)
-        for (dump, piped, extra) in [(custom, false, [String]()), (plain, true, []), (custom, false, ["--jobs", "4"])] {
+        let loader = try Self.operatorsLoadLogin(c)
+        for (dump, piped, extra) in [(custom, false, [String]()), (plain, true, []), (custom, false, ["--jobs", "4"]),
+                                     (custom, false, ["--load-login", loader])] {
             let what = "\(dump)\(piped ? " piped" : "") \(extra.joined(separator: " "))"
             let live = try RestoreSetup.liveDatabase(c)
             defer { c.dropDatabase(live) }
             let r = try PlainPathTests.restore(c, dump, live: live, piped: piped, extra: extra)
             #expect(r.status != 0, "\(what): \(r.stderr)")
-            #expect(r.stderr.contains("the load runs as pgreown_load_"), "\(what): \(r.stderr)")
+            #expect(r.stderr.contains(extra.first == "--load-login" ? "the load runs as lp_loader (--load-login)" : "the load runs as pgreown_load_"),
+                    "\(what): \(r.stderr)")
             #expect(r.stderr.contains("permission denied to create role"), "\(what): \(r.stderr)")
             #expect(try !Self.roleExists(c, escaped), "\(what): the dump's code created a role with the login's rights")
             #expect(RestoreSetup.sentinel(c, live) == "42", "\(what): the live database changed")
@@ -85,6 +88,30 @@ struct LeastPrivilegeTests {
             #expect(left.isEmpty, "\(fixture): \(left)")
         }
         #expect(try !Self.roleExists(c, leftover))
+    }
+
+    /// The operator's own load login (`--load-login`): no attributes, the restoring login a member.
+    static func operatorsLoadLogin(_ c: Cluster) throws -> String {
+        let r = try c.psql(["-c", "DO $$ BEGIN CREATE ROLE lp_loader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                            "-c", "GRANT lp_loader TO restorer"])
+        guard r.status == 0 else { throw ClusterError("lp_loader: \(r.stderr)") }
+        return c.conninfo(db: "postgres", user: "lp_loader")
+    }
+
+    /// `--load-login`: the operator's login loads, everything ends up the owner role's, and the
+    /// login is left as it was (not dropped, owning nothing).
+    @Test func anOperatorsLoadLoginLoadsAndIsLeftAsItWas() async throws {
+        let c = try await Self.cluster()
+        let loader = try Self.operatorsLoadLogin(c)
+        let live = try RestoreSetup.liveDatabase(c)
+        defer { c.dropDatabase(live) }
+        let r = try PlainPathTests.restore(c, Paths.fixture("pg15/app.custom.dump"), live: live, piped: false, extra: ["--load-login", loader, "--jobs", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("the load runs as lp_loader (--load-login)"), "\(r.stderr)")
+        #expect(r.stderr.contains("check owners: ok: every object owned by dest_owner"), "\(r.stderr)")
+        #expect(try Self.roleExists(c, "lp_loader"))
+        let owned = try c.connect(db: live).query("SELECT count(*)::text FROM pg_class WHERE relowner = 'lp_loader'::regrole").first?[0] ?? nil
+        #expect(owned == "0")
     }
 
     /// A login that may not create roles restores as before (the owner role runs the dump's
