@@ -247,7 +247,7 @@ struct EntryContext {
         case Array("\\connect".utf8), Array("\\c".utf8):
             guard plain, desc == "DATABASE" else { return "\\connect is written by pg_dump --create only, in the DATABASE entry" }
             let target = PlainReader.connectDatabase(Array(words.dropFirst()))
-            guard let target, target == (entry.tag ?? []) else { return "\\connect to another database than the dump's own" }
+            guard let target, target == (entry.tag ?? []) else { return "\\connect to a database that is not the dump's own" }
             return nil
         default:
             return "psql meta-command pg_dump never writes"
@@ -295,7 +295,9 @@ struct EntryContext {
         } else if desc == "STDSTRINGS" {
             allowed = name == "standard_conforming_strings"
         } else {
-            allowed = plain && Self.contextSettings.contains(name)
+            // A plain entry also ends with the context SETs for the next entry; the two lexing
+            // settings (every reader follows them) are harmless wherever they stand.
+            allowed = plain && (Self.contextSettings.contains(name) || name == "standard_conforming_strings" || name == "client_encoding")
         }
         guard allowed, i == 1 else { return "SET \(oneLine(name, limit: 60)) is not a setting pg_dump writes here" }
         // SET name = value | SET name TO value: one constant.
@@ -440,6 +442,10 @@ struct EntryContext {
         }
         guard shapes.contains(where: { p.startsWith($0) }) else {
             return "not a statement pg_dump writes in a \(desc) entry"
+        }
+        if p.startsWith(["create"]), p.firstTopLevel("as").map({ p.word($0 + 1) == "select" || p.word($0 + 1) == "values" || p.word($0 + 1) == "table" || p.word($0 + 1) == "execute" || p.word($0 + 1) == "with" || p.isPunct($0 + 1, 0x28) }) == true,
+           desc == "TABLE" || desc == "FOREIGN TABLE" {
+            return "CREATE TABLE … AS runs a query: pg_dump writes a table's columns, never a query"
         }
         switch desc {
         case "ACL": return aclRule(p)
