@@ -147,7 +147,7 @@ public final class InsertDataSplitter {
     /// as the restoring role.
     public static func isLiteralValueToken(_ bytes: UnsafeRawBufferPointer, _ t: SQLToken) -> Bool {
         switch t.kind {
-        case .escapeString, .bitString, .number: return true
+        case .escapeString, .bitString, .number, .dollarString: return true
         case .string: return !(t.count >= 2 && bytes[t.start] | 0x20 == 0x75 && bytes[t.start + 1] == 0x26) // not U&'…'
         case .operator: return t.count == 1 && (bytes[t.start] == 0x2d || bytes[t.start] == 0x2b)
         case .punctuation: return t.count == 1 && bytes[t.start] == 0x2c

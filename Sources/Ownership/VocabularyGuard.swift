@@ -193,7 +193,10 @@ struct EntryContext {
     var plain: Bool { guard_.plain }
     var version: Int? { guard_.dumpVersion }
     /// The plain script's header, or (`--create`) its DATABASE entry after `\connect`.
-    var takesSessionSetup: Bool { plainHeader || (plain && desc == "DATABASE") }
+    var takesSessionSetup: Bool { plainHeader || (plain && isDatabaseEntry) }
+    /// The entries `--create`'s `\connect` (and the SET block after it) follows: the DATABASE
+    /// entry, or its DATABASE PROPERTIES when the database has settings.
+    var isDatabaseEntry: Bool { desc == "DATABASE" || desc == "DATABASE PROPERTIES" }
 
     mutating func finish() -> String? {
         inGrantorBlock ? "SET SESSION AUTHORIZATION without its RESET SESSION AUTHORIZATION at the end of the entry" : nil
@@ -240,12 +243,12 @@ struct EntryContext {
         switch cmd {
         case Array("\\restrict".utf8), Array("\\unrestrict".utf8):
             // pg_dump 17.6+/18.0+: around the script, and around a --create script's \connect.
-            guard plain, plainHeader || entry.dumpId == 0 || desc == "DATABASE", words.count == 2 else {
+            guard plain, plainHeader || entry.dumpId == 0 || isDatabaseEntry, words.count == 2 else {
                 return "\\restrict/\\unrestrict only open and close a plain script (and its --create \\connect)"
             }
             return nil
         case Array("\\connect".utf8), Array("\\c".utf8):
-            guard plain, desc == "DATABASE" else { return "\\connect is written by pg_dump --create only, in the DATABASE entry" }
+            guard plain, isDatabaseEntry else { return "\\connect is written by pg_dump --create only, after its CREATE DATABASE" }
             let target = PlainReader.connectDatabase(Array(words.dropFirst()))
             guard let target, target == (entry.tag ?? []) else { return "\\connect to a database that is not the dump's own" }
             return nil

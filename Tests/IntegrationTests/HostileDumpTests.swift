@@ -113,14 +113,17 @@ struct HostileDumpTests {
         }
     }
 
-    /// Roles and databases of the cluster (nothing a refused dump may change).
+    /// What the payloads would change outside the scratch database (other suites create and drop
+    /// databases meanwhile, so only these): the restore login and the payloads' role, database,
+    /// the postgres database's settings, ALTER SYSTEM's file.
     static func catalog(_ c: Cluster) throws -> [String] {
         try c.connect().query("""
-            SELECT 'role ' || rolname || ' ' || rolsuper::text FROM pg_roles
-            UNION ALL SELECT 'db ' || datname FROM pg_database WHERE datname NOT LIKE 'live%' AND datname NOT LIKE 'acc%' AND datname NOT LIKE 'inplace%'
-            UNION ALL SELECT 'setting ' || coalesce(d.datname, '-') || ' ' || coalesce(array_to_string(s.setconfig, ','), '')
-              FROM pg_db_role_setting s LEFT JOIN pg_database d ON d.oid = s.setdatabase
-              WHERE coalesce(d.datname, '') NOT LIKE 'live%' AND coalesce(d.datname, '') NOT LIKE 'inplace%'
+            SELECT 'role ' || rolname || ' ' || rolsuper::text || ' ' || coalesce(rolpassword, '-') FROM pg_authid
+              WHERE rolname IN ('restorer', 'evil_hostile', 'dest_owner')
+            UNION ALL SELECT 'db ' || datname FROM pg_database WHERE datname = 'evil_hostile'
+            UNION ALL SELECT 'setting ' || coalesce(array_to_string(s.setconfig, ','), '')
+              FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = 'postgres'
+            UNION ALL SELECT 'auto.conf ' || name || '=' || setting FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf'
             ORDER BY 1
             """).compactMap { $0[0] }
     }

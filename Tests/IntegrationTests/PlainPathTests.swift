@@ -237,7 +237,7 @@ struct PlainPathTests {
         try RestoreSetup.prepare(cluster)
         let tmp = try TempDir()
         let original = try String(contentsOfFile: Paths.fixture("pg15/app.plain.sql"), encoding: .utf8)
-        let marker = "CREATE SCHEMA \"Data Team\";\n"
+        let marker = "ALTER SCHEMA \"Data Team\" OWNER TO \"Data Team\";\n"
         try #require(original.contains(marker))
         let script = tmp.file("early.sql")
         try original.replacingOccurrences(of: marker, with: marker + RestoreCommandTests.earlySchemaGrant)

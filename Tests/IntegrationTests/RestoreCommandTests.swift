@@ -397,7 +397,7 @@ struct RestoreCommandTests {
         let tmp = try TempDir()
         let script = tmp.file("early.sql")
         let original = try String(contentsOfFile: Paths.fixture("pg15/app.plain.sql"), encoding: .utf8)
-        let marker = "CREATE SCHEMA \"Data Team\";\n"
+        let marker = "ALTER SCHEMA \"Data Team\" OWNER TO \"Data Team\";\n"
         try #require(original.contains(marker))
         try original.replacingOccurrences(of: marker, with: marker + Self.earlySchemaGrant)
             .write(toFile: script, atomically: true, encoding: .utf8)
