@@ -151,7 +151,7 @@ public struct VocabularyGuard: Sendable {
     /// `COPY <the entry's table> [(columns)] [WITH OIDS] FROM stdin;` (`dumpTableData`, `fmtCopyColumnList`);
     /// with `--load-via-partition-root`, the root its definition names.
     func copyRule(_ s: SQLStatement, _ e: TOCEntry) -> String? {
-        let p = Parsed(s)
+        let p = Parsed(s, sanitize: plain)
         guard p.word(0) == "copy" else { return "a COPY statement must start with COPY" }
         guard let (names, after) = p.qualifiedName(1) else { return "COPY must name a table" }
         var i = after
@@ -184,6 +184,10 @@ struct EntryContext {
     /// Inside an ACL entry's `SET SESSION AUTHORIZATION grantor; … RESET SESSION AUTHORIZATION;`.
     var inGrantorBlock = false
     var grantorBlockEmpty = false
+    /// pgreown's own `rewrite` output: an ACL entry's grants wrapped in `SET ROLE r; … RESET ROLE;`.
+    var inRoleBlock = false
+    /// After an ACL entry's closing `RESET ROLE`: nothing may follow in the entry.
+    var ended = false
 
     init(entry: TOCEntry, guard_: VocabularyGuard, plainHeader: Bool) {
         self.entry = entry; self.guard_ = guard_; self.plainHeader = plainHeader
@@ -199,7 +203,9 @@ struct EntryContext {
     var isDatabaseEntry: Bool { desc == "DATABASE" || desc == "DATABASE PROPERTIES" }
 
     mutating func finish() -> String? {
-        inGrantorBlock ? "SET SESSION AUTHORIZATION without its RESET SESSION AUTHORIZATION at the end of the entry" : nil
+        if inGrantorBlock { return "SET SESSION AUTHORIZATION without its RESET SESSION AUTHORIZATION at the end of the entry" }
+        if inRoleBlock { return "SET ROLE without the RESET ROLE that ends the entry" }
+        return nil
     }
 
     mutating func check(_ item: SQLStatement) -> String? {
@@ -209,7 +215,8 @@ struct EntryContext {
         case .statement: break
         }
         if !item.isComplete { return "a statement without its ';' at the end of the entry" }
-        let p = Parsed(item)
+        if ended { return "a statement after the RESET ROLE that ends an ACL entry's SET ROLE block" }
+        let p = Parsed(item, sanitize: plain)
         if let rule = p.anywhereRule() { return rule }
         let w0 = p.word(0)
         // Session state: only the SETs pg_dump writes, where it writes them.
@@ -223,10 +230,19 @@ struct EntryContext {
                 inGrantorBlock = false
                 return nil
             }
-            if p.word(1) == "role" { return "RESET ROLE changes who runs what follows: pg_dump never writes it" }
+            if p.word(1) == "role" {
+                // pgreown rewrite's output (Rewriter): the last statement of an ACL entry whose
+                // grants it wrapped in SET ROLE; the restore sets its role again for the next entry.
+                if desc == "ACL" && inRoleBlock && p.sig.count == 3 {
+                    inRoleBlock = false
+                    ended = true
+                    return nil
+                }
+                return "RESET ROLE changes who runs what follows: pg_dump never writes it"
+            }
             return "RESET is not written by pg_dump"
         }
-        if inGrantorBlock {
+        if inGrantorBlock || inRoleBlock {
             grantorBlockEmpty = false
             guard w0 == "grant" || w0 == "revoke" else { return "a grantor block holds GRANT and REVOKE only" }
         }
@@ -274,6 +290,13 @@ struct EntryContext {
         var i = 1
         if p.word(1) == "session" || p.word(1) == "local" { i = 2 }
         if p.word(i) == "role" || p.name(i) == Array("role".utf8) {
+            // pgreown rewrite's output (Rewriter): an ACL entry's grants made as the object's owner
+            // or the grantor, `SET ROLE r; GRANT …; [SET ROLE g; GRANT …;] RESET ROLE;`.
+            if desc == "ACL", i == 1, !inGrantorBlock, p.sig.count == 4, p.isName(2), p.word(2) != "none" {
+                inRoleBlock = true
+                grantorBlockEmpty = true
+                return nil
+            }
             return "SET ROLE changes who runs what follows: pg_dump never writes it"
         }
         if p.word(1) == "session" && p.word(2) == "authorization" {
@@ -617,8 +640,12 @@ struct Parsed {
     let bytes: [UInt8]
     let sig: [SQLToken]
     let depth: [Int]
+    /// A plain script's header comments name objects with line breaks turned into spaces
+    /// (pg_dump's `sanitize_line`): names are compared with its tags that way.
+    let sanitize: Bool
 
-    init(_ s: SQLStatement) {
+    init(_ s: SQLStatement, sanitize: Bool = false) {
+        self.sanitize = sanitize
         bytes = s.bytes
         sig = s.significantTokens
         var d = 0
@@ -639,8 +666,8 @@ struct Parsed {
     }
 
     func name(_ i: Int) -> [UInt8]? {
-        guard i >= 0, i < sig.count else { return nil }
-        return SQLLexer.identifierName(bytes, sig[i])
+        guard i >= 0, i < sig.count, let n = SQLLexer.identifierName(bytes, sig[i]) else { return nil }
+        return sanitize ? n.map { $0 == 0x0a || $0 == 0x0d ? 0x20 : $0 } : n
     }
 
     func isName(_ i: Int) -> Bool { i >= 0 && i < sig.count && (sig[i].kind == .identifier || sig[i].kind == .quotedIdentifier) }

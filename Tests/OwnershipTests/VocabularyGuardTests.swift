@@ -63,6 +63,8 @@ import Testing
         #expect(check(entry("TABLE DATA", tag: "t", ns: "app", "", copy: "COPY app.t (id, \"Name\") FROM stdin;\n")).isEmpty)
         #expect(check(entry("SET", tag: nil, "SET statement_timeout = 0;\nSET client_encoding = 'UTF8';\nSELECT pg_catalog.set_config('search_path', '', false);\n\\restrict abc\n", dumpId: 0), plain: true, header: true).isEmpty)
         #expect(check(entry("SEQUENCE SET", tag: "s", ns: "app", "SELECT pg_catalog.setval('app.s', 42, true);\n")).isEmpty)
+        // pgreown rewrite's own output: an ACL's grants wrapped in SET ROLE … RESET ROLE.
+        #expect(check(entry("ACL", tag: "TABLE t", ns: "app", "SET ROLE dest_owner;\nGRANT SELECT ON TABLE app.t TO reporting;\nSET ROLE grantor_role;\nGRANT SELECT ON TABLE app.t TO x;\nRESET ROLE;\n")).isEmpty)
     }
 
     /// (desc, tag, schema, defn, copyStmt, the words the rule must hold)
@@ -91,6 +93,9 @@ import Testing
         ("FUNCTION", "f()", "app", "CREATE FUNCTION app.f() RETURNS void LANGUAGE sql SECURITY DEFINER SET role TO 'postgres' AS $$ SELECT 1 $$;\n", nil, "SET role"),
         ("ACL", "SCHEMA app", nil, "SET SESSION AUTHORIZATION grantor_role;\nGRANT USAGE ON SCHEMA app TO x;\n", nil, "without its RESET"),
         ("TABLE DATA", "t", "app", "\\! rm -rf /\n", nil, "meta-command"),
+        ("ACL", "TABLE t", "app", "SET ROLE dest_owner;\nGRANT SELECT ON TABLE app.t TO x;\nRESET ROLE;\nALTER ROLE x SUPERUSER;\n", nil, "after the RESET ROLE"),
+        ("ACL", "TABLE t", "app", "RESET ROLE;\nGRANT ALL ON TABLE app.t TO x;\n", nil, "RESET ROLE"),
+        ("ACL", "TABLE t", "app", "SET ROLE postgres;\nGRANT ALL ON TABLE app.t TO x;\n", nil, "without the RESET ROLE"),
     ]
 
     @Test(arguments: Self.hostile.indices) func hostileStatementsAreRefused(_ i: Int) {
