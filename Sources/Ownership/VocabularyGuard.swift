@@ -476,7 +476,17 @@ struct EntryContext {
         switch desc {
         case "ACL": return aclRule(p)
         case "COMMENT", "SECURITY LABEL": return commentRule(p)
-        case "FUNCTION", "PROCEDURE": return nil  // its SET role clause: anywhereRule
+        case "FUNCTION", "PROCEDURE":
+            // Its SET role clause: anywhereRule. A C or internal function runs as the login
+            // (EntryPolicy.needsSuperuser): it must define the function its tag names.
+            guard EntryPolicy.needsSuperuser(entry) else { return nil }
+            let tag = entry.tag ?? []
+            let tagName = Array(tag[..<(tag.firstIndex(of: 0x28) ?? tag.endIndex)])
+            let at = p.startsWith(["create", "or", "replace"]) ? 4 : 2
+            guard p.word(0) == "alter" || (p.qualifiedName(at).map { $0.0.last == tagName && p.isPunct($0.1, 0x28) } ?? false) else {
+                return "the statement defines another function than the entry's tag (\(shown(tag, limit: 60)))"
+            }
+            return nil
         case "EVENT TRIGGER", "FOREIGN DATA WRAPPER", "SERVER", "PROCEDURAL LANGUAGE":
             // Run by the login: the statement must create the object its tag names.
             let at = shapes.first(where: { p.startsWith($0) })?.count ?? 0

@@ -93,6 +93,7 @@ import Testing
         ("FUNCTION", "f()", "app", "CREATE FUNCTION app.f() RETURNS void LANGUAGE sql SECURITY DEFINER SET role TO 'postgres' AS $$ SELECT 1 $$;\n", nil, "SET role"),
         ("ACL", "SCHEMA app", nil, "SET SESSION AUTHORIZATION grantor_role;\nGRANT USAGE ON SCHEMA app TO x;\n", nil, "without its RESET"),
         ("TABLE DATA", "t", "app", "\\! rm -rf /\n", nil, "meta-command"),
+        ("FUNCTION", "h()", "app", "CREATE FUNCTION app.other() RETURNS void LANGUAGE c AS '$libdir/x', 'f';\n", nil, "another function"),
         ("ACL", "TABLE t", "app", "SET ROLE dest_owner;\nGRANT SELECT ON TABLE app.t TO x;\nRESET ROLE;\nALTER ROLE x SUPERUSER;\n", nil, "after the RESET ROLE"),
         ("ACL", "TABLE t", "app", "RESET ROLE;\nGRANT ALL ON TABLE app.t TO x;\n", nil, "RESET ROLE"),
         ("ACL", "TABLE t", "app", "SET ROLE postgres;\nGRANT ALL ON TABLE app.t TO x;\n", nil, "without the RESET ROLE"),
