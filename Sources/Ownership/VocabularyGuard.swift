@@ -836,7 +836,7 @@ public final class GuardingVisitor: DumpVisitor {
     private let given: VocabularyGuard?
     private var copyEnd: CopyEndMarkerCheck?
     private var current: TOCEntry?
-    /// The TOC entries as read (what the stage saw), in order.
+    /// Every violation found (in `.refuse` mode, the one that stopped the read).
     public private(set) var violations: [GuardViolation] = []
     /// The standard_conforming_strings used where an entry has no lexing state of its own.
     public var standardConformingStrings = true
