@@ -449,6 +449,12 @@ struct EntryContext {
             if plain && p.word(0) == "insert" && p.word(1) == "into" {
                 return p.insertValuesAreLiterals ? nil : "INSERT data holds literal values only (pg_dump --inserts)"
             }
+            // pg_dump --disable-triggers (`_disableTriggersIfNecessary`): ALTER TABLE <the table> DISABLE TRIGGER ALL.
+            if plain, p.startsWith(["alter", "table"]), let (n, end) = p.qualifiedName(2), n.last == (entry.tag ?? []),
+               p.word(end) == "disable" || p.word(end) == "enable", p.word(end + 1) == "trigger", p.word(end + 2) == "all",
+               end + 4 == p.sig.count {
+                return nil
+            }
             return "a TABLE DATA entry holds its COPY statement (or INSERT data) only"
         case "EXTENSION":
             return extensionRule(p)
