@@ -40,6 +40,7 @@ public final class CompletenessAuditor: DumpVisitor {
     private var inLargeObject = false
     /// The INSERT statements of the current data item, when it is SQL (`--inserts`).
     private var inserts: InsertDataSplitter?
+    private var copyEnd: CopyEndMarkerCheck?
     /// The string rules INSERT data is lexed with: the archive's STDSTRINGS entry, a plain
     /// script's prelude (set it when the entries are not passed through `entry`).
     public var standardConformingStrings = true
@@ -87,6 +88,7 @@ public final class CompletenessAuditor: DumpVisitor {
         tailCount = 0
         inserts = entry.isInsertData
             ? InsertDataSplitter(entry: entry, fileName: fileName, standardConformingStrings: standardConformingStrings) : nil
+        copyEnd = entry.desc == "TABLE DATA" && !(entry.copyStmt ?? []).isEmpty ? CopyEndMarkerCheck() : nil
     }
 
     public func data(_ bytes: UnsafeRawBufferPointer) throws {
@@ -95,6 +97,12 @@ public final class CompletenessAuditor: DumpVisitor {
         if let inserts {
             try inserts.feed(bytes) { _, _ in }
             return
+        }
+        if copyEnd != nil {
+            do { try copyEnd!.feed(bytes) } catch let e as CopyEndMarkerCheck.AfterEnd {
+                throw DumpError(.forbidden, file: fileName, entry: current?.label,
+                                "COPY data continues after its end marker '\\.' at byte \(e.offset) of the entry's data (psql would run it as SQL): \(shown(e.excerpt, limit: 60))")
+            }
         }
         newlines += countNewlines(bytes)
         // keep the last 16 bytes for the terminator check
@@ -174,4 +182,50 @@ public func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int64 {
         p = UnsafeRawPointer(hit) + 1
     }
     return count
+}
+
+/// COPY text ends at a line that is `\.` (psql and the server stop there): after it only blank
+/// lines may follow. A later byte would be sent as data to the server (which ignores it) but run
+/// as SQL by psql reading a script the data was written into, so it is an error on every path.
+/// Fed the data in any pieces; linear, `memchr` between line starts.
+public struct CopyEndMarkerCheck {
+    public struct AfterEnd: Error { public var offset: Int64; public var excerpt: [UInt8] }
+    private enum State { case lineStart, backslash, marker, markerCR, inLine, ended }
+    private var state = State.lineStart
+    /// Bytes fed so far.
+    public private(set) var offset: Int64 = 0
+
+    public init() {}
+
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let n = bytes.count
+        var i = 0
+        defer { offset += Int64(n) }
+        while i < n {
+            let c = base[i]
+            switch state {
+            case .ended:
+                if c != 0x0a {
+                    throw AfterEnd(offset: offset + Int64(i), excerpt: Array(UnsafeBufferPointer(start: base + i, count: min(100, n - i))))
+                }
+                i += 1
+            case .lineStart:
+                if c == 0x5c { state = .backslash; i += 1 } else if c == 0x0a { i += 1 } else { state = .inLine }
+            case .backslash:
+                if c == 0x2e { state = .marker; i += 1 } else { state = .inLine }
+            case .marker:
+                if c == 0x0a { state = .ended; i += 1 } else if c == 0x0d { state = .markerCR; i += 1 } else { state = .inLine }
+            case .markerCR:
+                if c == 0x0a { state = .ended; i += 1 } else { state = .inLine }
+            case .inLine:
+                if let hit = memchr(base + i, 0x0a, n - i) {
+                    i = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base + 1
+                    state = .lineStart
+                } else {
+                    i = n
+                }
+            }
+        }
+    }
 }

@@ -479,7 +479,10 @@ extension CustomArchiveWriter {
             try source.copyCustomData(to: writer, output: out, layout: layout)
         } else {
             try writer.begin(entries)
-            try source.read(BlockBuilder(writer, layout: layout), data: true)
+            // The data is decoded here anyway: checked as it passes (a COPY's data must end at
+            // its "\." line, INSERT data be INSERTs of literals) before it is written.
+            let auditor = CompletenessAuditor(fileName: source.name, keepEntries: false)
+            try source.read(TeeVisitor([auditor, BlockBuilder(writer, layout: layout)]), data: true)
         }
         try writer.finish()
     }

@@ -121,6 +121,9 @@ public final class InsertDataSplitter {
             depth = 0
             repeat {
                 if punct(tokens[k], 0x28) { depth += 1 } else if punct(tokens[k], 0x29) { depth -= 1 }
+                else if !isLiteralValueToken(bytes, tokens[k]) { return nil }
+                // pg_dump writes each value as a literal: a nested parenthesis is an expression.
+                if depth > 1 { return nil }
                 k += 1
             } while depth > 0 && k < tokens.count
             guard depth == 0 else { return nil }
@@ -135,5 +138,23 @@ public final class InsertDataSplitter {
         guard rest.count == 4, SQLLexer.isKeyword(bytes, rest[0], "on"), SQLLexer.isKeyword(bytes, rest[1], "conflict"),
               SQLLexer.isKeyword(bytes, rest[2], "do"), SQLLexer.isKeyword(bytes, rest[3], "nothing") else { return nil }
         return n
+    }
+
+    /// What pg_dump writes inside a row of `--inserts` data (`dumpTableData_insert`): a quoted
+    /// literal (`'…'`, `E'…'`, `B'…'`), an unquoted number (with its sign), `NULL`, `DEFAULT`
+    /// (generated columns), `true`/`false`, and the commas between. Anything else (a function
+    /// call, a sub-select, a cast) is an expression pg_dump never writes there, and it would run
+    /// as the restoring role.
+    public static func isLiteralValueToken(_ bytes: UnsafeRawBufferPointer, _ t: SQLToken) -> Bool {
+        switch t.kind {
+        case .escapeString, .bitString, .number, .dollarString: return true
+        case .string: return !(t.count >= 2 && bytes[t.start] | 0x20 == 0x75 && bytes[t.start + 1] == 0x26) // not U&'…'
+        case .operator: return t.count == 1 && (bytes[t.start] == 0x2d || bytes[t.start] == 0x2b)
+        case .punctuation: return t.count == 1 && bytes[t.start] == 0x2c
+        case .identifier:
+            return SQLLexer.isKeyword(bytes, t, "null") || SQLLexer.isKeyword(bytes, t, "default")
+                || SQLLexer.isKeyword(bytes, t, "true") || SQLLexer.isKeyword(bytes, t, "false")
+        default: return false
+        }
     }
 }

@@ -48,17 +48,25 @@ public final class RestoreJob {
         let toc = try source.readTOC()
         var entries: [TOCEntry]
         var growing: GrowingRoleMap?
+        // The vocabulary guard (Ownership/VocabularyGuard.swift) sees every entry as the dump holds
+        // it, before any server is contacted: an archive's whole TOC, a plain file's every
+        // pseudo-entry (first pass), a plain pipe's each pseudo-entry before it is rewritten and run.
+        var pipeGuard: VocabularyGuard.Session?
         if let toc {
             entries = toc.entries
+            let violations = VocabularyGuard(header: toc.header, format: source.format)
+                .checkAll(entries, standardConformingStrings: toc.standardConformingStrings)
+            if !violations.isEmpty { throw VocabularyGuard.refusal(violations, file: source.name) }
         } else if DumpSource.isRegularFile(request.dump) {
             let collector = PlainEntryCollector()
-            try source.read(collector, data: true)
+            try source.read(GuardingVisitor(collector, file: source.name), data: true)
             entries = collector.entries
             source = try DumpSource.open(request.dump)
         } else {
             log(Self.streamingRule)
             entries = []
             growing = request.roles.growingRoleMap()
+            pipeGuard = VocabularyGuard.Session(VocabularyGuard(dumpVersion: nil, databaseName: nil, plain: true))
         }
         self.source = source
 
@@ -93,8 +101,12 @@ public final class RestoreJob {
 
         var plainRewrite: ((TOCEntry) throws -> TOCEntry)?
         if plain {
-            if let growing {
-                plainRewrite = { e in try growing.rewrite(e, standardConformingStrings: scs) }
+            if let growing, let pipeGuard {
+                let file = source.name
+                plainRewrite = { e in
+                    try pipeGuard.enforce(e, standardConformingStrings: scs, file: file)
+                    return try growing.rewrite(e, standardConformingStrings: scs)
+                }
             } else {
                 let context = report.rewriteContext
                 plainRewrite = { e in try Rewriter.rewriteEntry(e, context, standardConformingStrings: scs, plain: true).entry }

@@ -57,8 +57,14 @@ struct RestoreCommand: ParsableCommand {
         of grants below 17, session settings it does not know left out; each is logged. The SQL \
         is otherwise the source server's.
 
+        A dump is untrusted: every entry must hold only the statements pg_dump writes for its \
+        type (no SET ROLE, RESET ROLE, SET SESSION AUTHORIZATION outside pg_dump's grantor blocks, \
+        set_config('role'), ALTER SYSTEM, role commands, other databases, COPY … PROGRAM, statements \
+        after a COPY's \\.); anything else is refused before it runs (exit 65, naming the entry, \
+        the statement and the rule). See docs/restore.md, "The vocabulary guard".
+
         Exit codes: 0 restored and swapped; 1 an SQL error or a failed check (nothing swapped); \
-        65 the dump is malformed or incomplete (nothing swapped); 66 the dump cannot be opened; \
+        65 the dump is malformed, incomplete or holds a statement pg_dump never writes (nothing swapped); 66 the dump cannot be opened; \
         69 the server is unavailable or the preflight refused (nothing created).
 
         Examples:

@@ -99,6 +99,7 @@ struct Rewrite: ParsableCommand {
             guard let toc = try source.readTOC() else {
                 throw ValidationError("a plain-format script can only be rewritten to plain output: add --format plain")
             }
+            try Self.guardTOC(toc, source: source)
             let bridge = try versionBridge()
             var entries = toc.entries
             var mapped = 0
@@ -141,6 +142,13 @@ struct Rewrite: ParsableCommand {
             printMessage("pgreown: wrote \(output == "-" ? "stdout" : output)\(version): \(entries.count) entries, \(mapped) roles mapped, \(findings) findings.")
             return Exit.ok
         }
+    }
+
+    /// The vocabulary guard over an archive's TOC, before anything is written (exit 65).
+    static func guardTOC(_ toc: ArchiveTOC, source: DumpSource) throws {
+        let violations = VocabularyGuard(header: toc.header, format: source.format)
+            .checkAll(toc.entries, standardConformingStrings: toc.standardConformingStrings)
+        if !violations.isEmpty { throw VocabularyGuard.refusal(violations, file: source.name) }
     }
 
     static let noOwner = "no owner role: give --owner ROLE or set DB_OWNER (with --target-version alone, roles stay as they are)"

@@ -48,6 +48,7 @@ enum RewritePlain {
 
     static func archiveToPlain(_ cmd: Rewrite, source: DumpSource) throws -> Int32 {
         guard let toc = try source.readTOC() else { throw ValidationError("internal: no TOC for an archive") }
+        try Rewrite.guardTOC(toc, source: source)
         var entries = toc.entries
         var mapped = 0
         var findings = 0
@@ -71,7 +72,8 @@ enum RewritePlain {
         let writer = ScriptWriter(output: out, entries: entries,
                                   options: .init(targetServerMajor: cmd.targetVersion), inputName: source.name)
         do {
-            try source.read(writer, data: true)
+            // COPY data must end at its \. here above all: the script would run what follows as SQL.
+            try source.read(GuardingVisitor(writer, file: source.name), data: true)
             try out.commit()
         } catch {
             out.abort()
@@ -92,7 +94,7 @@ enum RewritePlain {
     /// First pass: the pseudo-entries (COPY data skipped), then the report; second pass: write.
     static func plainTwoPasses(_ cmd: Rewrite, source: DumpSource) throws -> Int32 {
         let collector = PlainEntryCollector()
-        try source.read(collector, data: true)
+        try source.read(GuardingVisitor(collector, file: source.name), data: true)
         let scs = collector.standardConformingStrings
         let report = try OwnershipReport.build(entries: collector.entries, plain: true, standardConformingStrings: scs,
                                                roles: cmd.roles, target: cmd.target)
@@ -129,7 +131,7 @@ enum RewritePlain {
                                        serverMajor: cmd.targetVersion,
                                        standardConformingStrings: true) { e in try growing.rewrite(e) }
         do {
-            try source.read(writer, data: true)
+            try source.read(GuardingVisitor(writer, file: source.name), data: true)
         } catch {
             out.abort()
             throw error

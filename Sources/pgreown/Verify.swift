@@ -50,8 +50,10 @@ struct Verify: ParsableCommand {
             let started = monotonicSeconds()
             let wantOwnership = roles.effectiveOwner != nil || target != nil
             let auditor = CompletenessAuditor(fileName: source.name, keepEntries: wantOwnership)
+            // The vocabulary guard in front: every statement pg_dump would not write is a problem.
+            let vocabulary = GuardingVisitor(auditor, file: source.name, mode: .collect)
             do {
-                try source.read(auditor)
+                try source.read(vocabulary)
             } catch let e as DumpError {
                 if input.json {
                     writeOut(try encodeJSON(VerifyJSON(auditor: auditor, source: source, complete: false,
@@ -65,6 +67,7 @@ struct Verify: ParsableCommand {
             }
             logger.info("read \(throughput(auditor.totalBytes, since: started)); decoded \(auditor.dataBytes) bytes of data")
             var problems = source.warnings.map { $0.description }
+            problems += vocabulary.violations.map { "\(source.name): refused statement: \($0)" }
             var ownership: OwnershipReport?
             if wantOwnership {
                 let report = try OwnershipReport.build(entries: auditor.entries, plain: source.format == .plain,
