@@ -139,15 +139,28 @@ struct HostileDumpTests {
         defer { cluster.dropDatabase(live) }
         let conninfo = cluster.conninfo(db: "postgres", user: "restorer")
 
-        // restore: from the file, and the custom RESET ROLE case from a pipe.
-        let restore = c.name.contains("pipe")
-            ? try shell("cat '\(dump)' | \"$PGREOWN\" restore - -d \(live) --owner dest_owner --target \"\(conninfo)\"", timeout: 60)
-            : try run(Paths.binary, ["restore", dump, "-d", live, "--owner", "dest_owner", "--target", conninfo], timeout: 60)
-        #expect(restore.status == 65, "\(c.name): exit \(restore.status): \(restore.stderr)")
-        let last = lastLine(restore.stderr)
-        #expect(last.contains(c.entry) && last.contains(c.rule), "\(c.name): \(last)")
-        #expect(RestoreSetup.sentinel(cluster, live) == "42")
-        #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "\(c.name): scratch database left behind")
+        if let keep = ProcessInfo.processInfo.environment["PGREOWN_HOSTILE_OUT"] {
+            // For scripts/hostile-stock (what stock pg_restore and psql do with each case).
+            let name = c.name.map { $0.isLetter || $0.isNumber ? $0 : "_" }
+            _ = try shell("mkdir -p '\(keep)' && cp -r '\(dump)' '\(keep)/\(String(name))\(c.kind == .plain ? ".sql" : c.kind == .custom ? ".dump" : ".dir")'")
+        }
+
+        // restore: from the file and through stdin (a directory has no stream), serial and
+        // --jobs 4 (an archive): the same refusal on every path.
+        var paths: [(String, [String])] = [("file", [])]
+        if c.kind != .directory { paths.append(("stdin", [])) }
+        if c.kind != .plain { paths += [("file", ["--jobs", "4"])] + (c.kind == .custom ? [("stdin", ["--jobs", "4"])] : []) }
+        for (input, extra) in paths {
+            let what = "\(c.name) (\(input) \(extra.joined(separator: " ")))"
+            let restore = input == "stdin"
+                ? try shell("cat '\(dump)' | \"$PGREOWN\" restore - -d \(live) --owner dest_owner --target \"\(conninfo)\" \(extra.joined(separator: " "))", timeout: 60)
+                : try run(Paths.binary, ["restore", dump, "-d", live, "--owner", "dest_owner", "--target", conninfo] + extra, timeout: 60)
+            #expect(restore.status == 65, "\(what): exit \(restore.status): \(restore.stderr)")
+            let last = lastLine(restore.stderr)
+            #expect(last.contains(c.entry) && last.contains(c.rule), "\(what): \(last)")
+            #expect(RestoreSetup.sentinel(cluster, live) == "42", "\(what)")
+            #expect(try RestoreSetup.databases(cluster, like: live + "-").isEmpty, "\(what): scratch database left behind")
+        }
 
         // verify: a problem, exit 1 (a COPY's data continuing after "\." is reported as found).
         let verify = try pgreown("verify", dump)
