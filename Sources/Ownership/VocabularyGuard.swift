@@ -462,7 +462,7 @@ struct EntryContext {
             return databaseRule(p)
         case "SET":
             if plainHeader {
-                if p.isSearchPathReset { return nil }
+                if p.isSearchPathReset || VocabularyGuard.isCleanStatement(p) { return nil }
                 return "the script's header holds pg_dump's SETs and set_config('search_path', '', false) only"
             }
             return "a statement outside any entry: pg_dump writes none there"
@@ -651,6 +651,59 @@ struct EntryContext {
 }
 
 // MARK: - A statement's significant tokens
+
+extension VocabularyGuard {
+    /// A statement of `pg_dump --clean` at the head of a plain script (`RestoreArchive` prints
+    /// each entry's dropStmt there, in reverse order): `DROP <object> …` of what the dump creates,
+    /// `ALTER TABLE [IF EXISTS] [ONLY] t DROP CONSTRAINT …` / `ALTER COLUMN c DROP DEFAULT`, and
+    /// `SELECT pg_catalog.lo_unlink('n')` (or, with `--if-exists`, `… (oid) FROM
+    /// pg_catalog.pg_largeobject_metadata WHERE oid = n`).
+    /// Never a role, database, tablespace or `DROP OWNED`. The restore loads into a new database,
+    /// where there is nothing to drop: `PlainLoader` skips them.
+    public static func isCleanStatement(_ s: SQLStatement) -> Bool { isCleanStatement(Parsed(s)) }
+
+    static func isCleanStatement(_ p: Parsed) -> Bool {
+        var n = p.sig.count
+        if p.isPunct(n - 1, 0x3b) || (n > 0 && p.sig[n - 1].kind == .semicolon) { n -= 1 }
+        guard n >= 3 else { return false }
+        if p.word(0) == "drop" {
+            let never: Set<String> = ["role", "user", "group", "database", "tablespace", "owned", "subscription"]
+            guard let what = p.word(1), !never.contains(what) else { return false }
+            // One statement: no second command hidden after a name (only names, dots, commas,
+            // parentheses and the words pg_dump writes there).
+            return (2..<n).allSatisfy { i in
+                p.isName(i) || p.isPunct(i, 0x2e) || p.isPunct(i, 0x2c) || p.isPunct(i, 0x28) || p.isPunct(i, 0x29)
+                    || p.sig[i].kind == .operator || p.sig[i].kind == .punctuation
+            } && !p.hasWords(["cascade"])
+        }
+        if p.startsWith(["alter", "table"]) {
+            var i = 2
+            if p.word(i) == "if", p.word(i + 1) == "exists" { i += 2 }
+            if p.word(i) == "only" { i += 1 }
+            guard let (_, end) = p.qualifiedName(i) else { return false }
+            if p.word(end) == "drop", p.word(end + 1) == "constraint" {
+                var k = end + 2
+                if p.word(k) == "if", p.word(k + 1) == "exists" { k += 2 }
+                return p.isName(k) && k + 1 == n
+            }
+            if p.word(end) == "alter", p.word(end + 1) == "column", p.isName(end + 2), p.word(end + 3) == "drop",
+               p.word(end + 4) == "default" {
+                return end + 5 == n
+            }
+            return false
+        }
+        // SELECT pg_catalog.lo_unlink('n'); (with --if-exists:)
+        // SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata WHERE oid = 'n';
+        if p.startsWith(["select", "pg_catalog"]), p.word(3) == "lo_unlink", n == 7, p.isPunct(4, 0x28), p.isPunct(6, 0x29),
+           p.sig[5].kind == .number || p.sig[5].kind == .string {
+            return true
+        }
+        return p.startsWith(["select", "pg_catalog"]) && p.word(3) == "lo_unlink" && p.word(5) == "oid"
+            && p.word(7) == "from" && p.word(8) == "pg_catalog" && p.word(10) == "pg_largeobject_metadata"
+            && p.word(11) == "where" && p.word(12) == "oid" && p.isOperator(13, "=") && n == 15
+            && (p.sig[14].kind == .number || p.sig[14].kind == .string)
+    }
+}
 
 struct Parsed {
     let bytes: [UInt8]

@@ -33,6 +33,8 @@ public final class PlainLoader: DumpVisitor {
     /// as pg_restore printed them: its ACL entries come after every object): the load role's
     /// hand-over.
     public var beforeLaterPasses: (() throws -> Void)?
+    /// `pg_dump --clean` statements skipped (VocabularyGuard.isCleanStatement).
+    public private(set) var cleanStatements = 0
 
     public init(sink: SQLSink, serverMajor: Int, selection: RestorePlan.Selection, fkNotValid: Bool = false,
                 scratchDatabase: String = "", log: @escaping (String) -> Void = { _ in },
@@ -116,6 +118,12 @@ public final class PlainLoader: DumpVisitor {
             case .statement:
                 if beforeConnect { continue }
                 if VersionBridge.setsUnknownSetting(item, serverMajor: serverMajor) { continue }
+                // pg_dump --clean's DROPs: the scratch database is new, there is nothing to drop.
+                if e.dumpId == 0, VocabularyGuard.isCleanStatement(item) {
+                    if cleanStatements == 0 { log("skipping the DROP statements of pg_dump --clean: the scratch database is new") }
+                    cleanStatements += 1
+                    continue
+                }
                 sql += item.bytes
                 hasStatement = true
             case .whitespace, .comment:

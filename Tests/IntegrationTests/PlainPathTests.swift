@@ -227,6 +227,32 @@ struct PlainPathTests {
         }
     }
 
+    /// pg_dump --clean (with and without --if-exists) writes DROPs at the script's head: the
+    /// scratch database is new, so they are skipped (said once), from a file and from a pipe,
+    /// and the restore equals the script without them.
+    @Test(arguments: [["--clean"], ["--clean", "--if-exists"]])
+    func aCleanScriptRestoresWithoutItsDrops(_ options: [String]) async throws {
+        let cluster = try await Clusters.shared.cluster(15)
+        try RestoreSetup.prepare(cluster)
+        let tmp = try TempDir()
+        let src = try cluster.createDatabase(prefix: "cleansrc")
+        defer { cluster.dropDatabase(src) }
+        let loaded = try run(cluster.tool("pg_restore"), ["--exit-on-error"] + cluster.clientArgs(user: "postgres", db: src)
+                             + [Paths.fixture("pg15/app.custom.dump")], env: Cluster.clientEnv, timeout: 120)
+        try #require(loaded.status == 0, "\(loaded.stderr)")
+        let script = tmp.file("clean.sql")
+        try Self.dump(cluster, src, major: 15, args: ["-Fp"] + options, to: script)
+        try #require(try String(contentsOfFile: script, encoding: .utf8).contains("DROP TABLE"))
+        for piped in [false, true] {
+            let live = try RestoreSetup.liveDatabase(cluster)
+            defer { cluster.dropDatabase(live) }
+            let r = try Self.restore(cluster, script, live: live, piped: piped)
+            #expect(r.status == 0, "\(options) \(piped): \(r.stderr)")
+            #expect(r.stderr.contains("skipping the DROP statements of pg_dump --clean"), "\(r.stderr)")
+            #expect(try Self.value(cluster, live, "SELECT count(*)::text FROM app.orders") == Self.value(cluster, src, "SELECT count(*)::text FROM app.orders"))
+        }
+    }
+
     // MARK: 4. the late-role warning of a piped script
 
     /// A GRANT to app_owner before app_owner's first ALTER … OWNER TO (inserted after the

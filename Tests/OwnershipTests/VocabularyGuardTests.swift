@@ -129,3 +129,38 @@ import Testing
         }
     }
 }
+
+/// `pg_dump --clean` plain scripts: the DROPs it writes at the script's head pass the guard (the
+/// restore skips them); anything else there, or a DROP of what no dump creates, does not.
+@Suite struct CleanStatementTests {
+    static func statement(_ sql: String) -> SQLStatement? {
+        (try? SQLStatement.split(Array(sql.utf8)))?.first { $0.kind == .statement }
+    }
+
+    @Test(arguments: [
+        "DROP TABLE IF EXISTS app.orders;", "DROP TABLE app.orders;", "DROP FUNCTION IF EXISTS app.f(integer, text);",
+        "DROP POLICY IF EXISTS documents_read ON app.documents;", "DROP TRIGGER orders_touch ON app.orders;",
+        "DROP MATERIALIZED VIEW IF EXISTS app.totals;", "DROP TEXT SEARCH CONFIGURATION public.english_nostop;",
+        "DROP SCHEMA IF EXISTS \"Data Team\";", "DROP EXTENSION IF EXISTS pg_trgm;",
+        "ALTER TABLE IF EXISTS ONLY app.orders DROP CONSTRAINT IF EXISTS orders_pkey;",
+        "ALTER TABLE ONLY app.orders DROP CONSTRAINT orders_customer_id_fkey;",
+        "ALTER TABLE app.orders ALTER COLUMN id DROP DEFAULT;",
+        "SELECT pg_catalog.lo_unlink('4244');",
+        "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata WHERE oid = '4244';",
+    ])
+    func pgDumpCleanStatementsPass(_ sql: String) throws {
+        let s = try #require(Self.statement(sql))
+        #expect(VocabularyGuard.isCleanStatement(s), "\(sql)")
+    }
+
+    @Test(arguments: [
+        "DROP ROLE restorer;", "DROP DATABASE postgres;", "DROP TABLESPACE t;", "DROP OWNED BY restorer;", "DROP USER x;",
+        "DROP TABLE app.orders CASCADE;", "ALTER TABLE app.orders OWNER TO postgres;",
+        "ALTER TABLE app.orders DROP CONSTRAINT c, ADD CONSTRAINT d CHECK (app.evil());",
+        "SELECT pg_catalog.lo_unlink(app.evil());", "SELECT app.evil();",
+    ])
+    func otherStatementsDoNot(_ sql: String) throws {
+        let s = try #require(Self.statement(sql))
+        #expect(!VocabularyGuard.isCleanStatement(s), "\(sql)")
+    }
+}
