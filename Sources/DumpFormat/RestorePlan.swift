@@ -13,6 +13,16 @@ public struct RestorePlan: Sendable {
         /// `-L FILE`: only these dumpIds (nil: all).
         public var wantedIds: Set<Int>?
 
+        /// Whether the user's selection keeps entry `e` of `section` (`--no-comments`,
+        /// `--section`, `-L`, `--exclude-type`): the one rule for archives (`required`) and plain
+        /// scripts (`PlainLoader`) alike.
+        public func keeps(_ e: TOCEntry, section: Section) -> Bool {
+            if noComments && e.desc == "COMMENT" { return false }
+            if !sections.isEmpty && !sections.contains(section) { return false }
+            if let wantedIds, !wantedIds.contains(e.dumpId) { return false }
+            return !excludeTypes.contains(e.desc)
+        }
+
         /// Whether a database-level entry (`isDatabaseLevel`, applied to the scratch database by
         /// the restore whatever the sections) is selected: `--exclude-type` and `--no-comments` apply.
         public func includesDatabaseEntry(_ e: TOCEntry) -> Bool {
@@ -93,10 +103,7 @@ public struct RestorePlan: Sendable {
            (e.tag ?? []).starts(with: "DATABASE ".utf8) {
             return []   // restored only with --create
         }
-        if sel.noComments && e.desc == "COMMENT" { return [] }
-        if !sel.sections.isEmpty && !sel.sections.contains(section) { return [] }
-        if let wanted = sel.wantedIds, !wanted.contains(e.dumpId) { return [] }
-        if sel.excludeTypes.contains(e.desc) { return [] }
+        if !sel.keeps(e, section: section) { return [] }
         if !e.hadDumper {
             let lo = (e.tag ?? []).starts(with: (version.expandsBlobMetadata ? "LARGE OBJECT" : "LARGE OBJECT ").utf8)
             let dataLike = e.desc == "SEQUENCE SET" || e.desc == "BLOB" || e.desc == "BLOB METADATA"

@@ -49,12 +49,7 @@ public final class PlainLoader: DumpVisitor {
     }
 
     func selected(_ e: TOCEntry) -> Bool {
-        if e.dumpId == 0 { return true }
-        if selection.noComments && e.desc == "COMMENT" { return false }
-        if selection.excludeTypes.contains(e.desc) { return false }
-        if !selection.sections.isEmpty && !selection.sections.contains(e.section) { return false }
-        if let wanted = selection.wantedIds, !wanted.contains(e.dumpId) { return false }
-        return true
+        e.dumpId == 0 || selection.keeps(e, section: e.section)
     }
 
     public func entry(_ original: TOCEntry) throws {
