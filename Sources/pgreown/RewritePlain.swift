@@ -86,6 +86,13 @@ enum RewritePlain {
 
     // MARK: - Plain → plain
 
+    /// The version bridge's changes and known rejections, one line each.
+    static func printBridge(_ writer: PlainScriptWriter, _ cmd: Rewrite) {
+        guard let major = cmd.targetVersion else { return }
+        for c in writer.bridgeChanges { printError("pgreown: version bridge to PostgreSQL \(major): \(c)") }
+        for r in writer.bridgeRejections { printError("pgreown: warning: PostgreSQL \(major) is known to reject \(r)") }
+    }
+
     static func plainToPlain(_ cmd: Rewrite, source: DumpSource) throws -> Int32 {
         if DumpSource.isRegularFile(cmd.dump) { return try plainTwoPasses(cmd, source: source) }
         return try plainOnePass(cmd, source: source)
@@ -115,6 +122,7 @@ enum RewritePlain {
             out.abort()
             throw error
         }
+        printBridge(writer, cmd)
         printMessage("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script, \(writer.entryCount) entries (\(writer.rewrittenCount) changed), \(report.audit.map.mapping.count) roles mapped, \(report.audit.findings.count) findings.")
         return Exit.ok
     }
@@ -151,6 +159,7 @@ enum RewritePlain {
             return Exit.problems
         }
         try out.commit()
+        printBridge(writer, cmd)
         printMessage("pgreown: wrote \(cmd.output == "-" ? "stdout" : cmd.output): plain script (one pass), \(writer.entryCount) entries (\(writer.rewrittenCount) changed), \(growing.map.mapping.count) roles mapped, \(growing.findings.count) findings.")
         return Exit.ok
     }

@@ -368,6 +368,35 @@ struct VersionBridgeTests {
 
     /// The same conversions serve a plain script for PostgreSQL 14 (psql, stopping at the first
     /// error) and `pgreown restore` into PostgreSQL 15: STATISTICS DATA left out.
+    /// A plain script of pg_dump 17 with a `GRANT MAINTAIN` (17+) rewritten plain → plain with
+    /// `--target-version 15`, from a file and from a pipe: the bridge takes MAINTAIN out (said on
+    /// stderr) as for an archive, and psql 15 loads the result with ON_ERROR_STOP.
+    @Test func plainToPlainGetsTheWholeBridge() async throws {
+        let c15 = try await Clusters.shared.cluster(15)
+        let tmp = try TempDir()
+        let original = try String(contentsOfFile: Paths.fixture("pg17/app.plain.sql"), encoding: .utf8)
+        let marker = "GRANT SELECT ON TABLE app.orders TO reporting;\n"
+        try #require(original.contains(marker))
+        let script = tmp.file("maintain.sql")
+        try original.replacingOccurrences(of: marker, with: marker + "GRANT MAINTAIN ON TABLE app.orders TO reporting;\n")
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        for piped in [false, true] {
+            let out = tmp.file("for15-\(piped).sql")
+            let rw = piped
+                ? try shell("\"$PGREOWN\" rewrite - --format plain --owner app_owner --target-version 15 -o '\(out)' < '\(script)'")
+                : try run(Paths.binary, ["rewrite", script, "--format", "plain", "--owner", "app_owner", "--target-version", "15", "-o", out])
+            try #require(rw.status == 0, "\(rw.stderr)")
+            #expect(rw.stderr.contains("version bridge to PostgreSQL 15: TOC entry") && rw.stderr.contains("MAINTAIN"), "\(rw.stderr)")
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(!text.contains("MAINTAIN") && !text.contains("transaction_timeout"))
+            let db = try c15.createDatabase(prefix: "bridge_p2p")
+            defer { c15.dropDatabase(db) }
+            let loaded = try run("\(pgBin)/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1"] + c15.clientArgs(user: "postgres", db: db) + ["-f", out],
+                                 env: Cluster.clientEnv, timeout: 120)
+            #expect(loaded.status == 0, "psql 15 (\(piped ? "piped" : "file")): \(loaded.stderr)")
+        }
+    }
+
     @Test func plainInto14AndRestoreInto15() async throws {
         let c14 = try await Clusters.shared.cluster(14)
         let fixture = Paths.fixture("from-pg14/pg18.app.custom-stats.dump")

@@ -119,6 +119,9 @@ public final class PlainScriptWriter: DumpVisitor {
     private let reader: ByteReader?
     /// The server the script is for: settings it does not know are left out (VersionBridge).
     private let serverMajor: Int?
+    /// What the version bridge changed (`--target-version`), and what it knows the server rejects.
+    public private(set) var bridgeChanges: [String] = []
+    public private(set) var bridgeRejections: [String] = []
     private var stdStrings: Bool
     private let rewrite: (TOCEntry) throws -> TOCEntry
     /// Input offset up to which output has been produced (raw mode).
@@ -158,10 +161,21 @@ public final class PlainScriptWriter: DumpVisitor {
         // The script's standard_conforming_strings where the entry starts (PlainReader follows every SET).
         if let l = e.lexState { stdStrings = l.standardConformingStrings }
         var new = try rewrite(e)
-        if let major = serverMajor, let d = new.defn {
-            let lex = e.lexState(standardConformingStrings: stdStrings)
-            new.defn = try VersionBridge.dropUnknownSettings(d, serverMajor: major, standardConformingStrings: lex.standardConformingStrings,
-                                                             encoding: lex.encoding)
+        if let major = serverMajor {
+            // The version bridge, as for an archive's entries (`--target-version`): what the older
+            // server rejects converted, an entry it cannot take left with its header only.
+            let bridge = VersionBridge(targetMajor: major)
+            var withLex = new
+            withLex.lexState = e.lexState(standardConformingStrings: stdStrings)
+            let converted = try bridge.convertSQL([withLex], standardConformingStrings: stdStrings)
+            bridgeChanges += converted.changes.map { "\($0)" }
+            bridgeRejections += converted.rejections.map { "\($0)" }
+            if let c = converted.entries.first { new.defn = c.defn } else { new.defn = [] }
+            if let d = new.defn {
+                let lex = e.lexState(standardConformingStrings: stdStrings)
+                new.defn = try VersionBridge.dropUnknownSettings(d, serverMajor: major, standardConformingStrings: lex.standardConformingStrings,
+                                                                 encoding: lex.encoding)
+            }
         }
         if new.defn != e.defn || new.owner != e.owner || new.tag != e.tag { rewrittenCount += 1 }
 
