@@ -18,8 +18,8 @@ import Glibc
 ///   needs every `ALTER … OWNER TO` first), once to write. From a pipe it is read once and the
 ///   map grows as the script is read (see `streamingRule`).
 ///
-/// `--target-version N` below 17 leaves out `SET transaction_timeout = 0;`, which older
-/// servers reject. The output is written to a temporary file and renamed into place at the
+/// `--target-version N` applies the version bridge to every entry, plain input too (what the
+/// older server rejects converted or left out, `SET transaction_timeout` among it). The output is written to a temporary file and renamed into place at the
 /// end; an error leaves nothing behind.
 enum RewritePlain {
     /// What stderr says when a plain script comes from a pipe (also the rule's documentation).
