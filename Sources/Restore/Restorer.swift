@@ -164,7 +164,10 @@ public final class Restorer {
         do {
             try load(source: source, entries: entries, plainRewrite: plainRewrite)
             try handOver()
+            let hadLoadRole = loadRole != nil
             dropLoadRole(admin)
+            // A killed run's role that owned the leftover scratch database createScratch dropped.
+            if hadLoadRole { LoadRole.dropLeftovers(admin, log: log) }
             report.seconds["load"] = monotonic() - t
             t = monotonic()
             try check()
