@@ -67,6 +67,50 @@ struct LeastPrivilegeTests {
         if try Self.roleExists(c, escaped) { _ = try c.psql(["-c", "DROP ROLE \(escaped)"]) }
     }
 
+    /// The places code pg_dump legitimately writes runs during the load (issue 20), each calling
+    /// a function that, in the scratch database, resets the role and creates a role: a generated
+    /// column and a domain check (during COPY), an index expression (CREATE INDEX), a partition
+    /// key (COPY's routing), a materialized view's query (its refresh). Each restore fails; none
+    /// reaches the login's CREATEROLE.
+    static let loadTimeCode: [(String, String)] = [
+        ("generated column", "CREATE TABLE public.t (x int, y boolean GENERATED ALWAYS AS (public.evil(x)) STORED); INSERT INTO public.t VALUES (1);"),
+        ("domain check", "CREATE DOMAIN public.d AS int CHECK (public.evil(VALUE)); CREATE TABLE public.t (x public.d); INSERT INTO public.t VALUES (1);"),
+        ("index expression", "CREATE TABLE public.t (x int); INSERT INTO public.t VALUES (1); CREATE INDEX t_evil ON public.t ((public.evil(x)));"),
+        ("partition key", "CREATE TABLE public.t (x int) PARTITION BY LIST ((public.evil(x))); CREATE TABLE public.t_true PARTITION OF public.t FOR VALUES IN (true); INSERT INTO public.t VALUES (1);"),
+        ("materialized view", "CREATE TABLE public.t (x int); INSERT INTO public.t VALUES (1); CREATE MATERIALIZED VIEW public.mv AS SELECT public.evil(x) FROM public.t;"),
+    ]
+
+    @Test(arguments: Self.loadTimeCode.map(\.0))
+    func codeRunByTheLoadCannotReachTheLoginsRights(_ place: String) async throws {
+        let c = try await Self.cluster()
+        let tmp = try TempDir()
+        let escaped = "lp_escaped_code"
+        let sql = try #require(Self.loadTimeCode.first { $0.0 == place }?.1)
+        let src = try PlainPathTests.sourceDatabase(c, """
+            CREATE FUNCTION public.evil(integer) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $f$
+            BEGIN
+              IF pg_catalog.current_database() LIKE '%-restore' THEN
+                PERFORM pg_catalog.set_config('role', 'none', false);
+                EXECUTE 'CREATE ROLE \(escaped)';
+              END IF;
+              RETURN true;
+            END $f$;
+            \(sql)
+            """)
+        defer { c.dropDatabase(src) }
+        let dump = tmp.file("code.dump")
+        try PlainPathTests.dump(c, src, major: 15, args: ["-Fc"], to: dump)
+        let live = try RestoreSetup.liveDatabase(c)
+        defer { c.dropDatabase(live) }
+        let r = try PlainPathTests.restore(c, dump, live: live, piped: false)
+        #expect(r.status != 0, "\(place): \(r.stderr)")
+        #expect(try !Self.roleExists(c, escaped), "\(place): the dump's code created a role with the login's rights")
+        #expect(RestoreSetup.sentinel(c, live) == "42", "\(place)")
+        let left = try Self.loadRoles(c)
+        #expect(left.isEmpty, "\(place): \(left)")
+        if try Self.roleExists(c, escaped) { _ = try c.psql(["-c", "DROP ROLE \(escaped)"]) }
+    }
+
     /// A restore through the load role ends with everything owned by the owner role (pgreown's
     /// owners check passes), the scratch database swapped in owned by it, and no load role left;
     /// a leftover load role of a killed run (its VALID UNTIL past) is dropped by the next run.
