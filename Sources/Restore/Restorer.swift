@@ -46,6 +46,8 @@ public final class Restorer {
         /// The bulk-load levers (`--bulk-load`): session settings, TRUNCATE + COPY FREEZE, and
         /// foreign keys added NOT VALID and then validated (`BulkLoad`).
         public var bulkLoad: Set<BulkLoad.Lever> = []
+        /// Roles pgreown makes for the run: the outside-world check leaves them out.
+        public var excludingRoles: Set<String> = []
 
         public init(conninfo: String, database: String, owner: String) {
             self.conninfo = conninfo; self.database = database; self.owner = owner
@@ -129,6 +131,10 @@ public final class Restorer {
     /// from a pipe, whose map grows); nil: `options.mappedAwayRoles`.
     public var mappedAwayRoles: (() -> Set<String>)?
     public internal(set) var report: Report
+    /// The outside world after the scratch database was created, and what the scratch
+    /// database's own row and settings should be (Restorer+OutsideWorld.swift).
+    var outsideBefore: OutsideWorld?
+    var declaredScratch: OutsideWorld?
 
     public init(options: Options) {
         self.options = options
@@ -151,7 +157,10 @@ public final class Restorer {
         }
         report.seconds["create"] = monotonic() - t
         t = monotonic()
+        var fresh: Connection?
+        defer { fresh?.close() }
         do {
+            try snapshotOutsideWorld(admin)
             try load(source: source, entries: entries, plainRewrite: plainRewrite)
             report.seconds["load"] = monotonic() - t
             t = monotonic()
@@ -160,18 +169,20 @@ public final class Restorer {
             t = monotonic()
             try runTransforms()
             if !options.transforms.isEmpty { report.seconds["transforms"] = monotonic() - t }
+            fresh = try checkOutsideWorld(admin)
         } catch {
             // A signal cancels the running statements: say so rather than "canceling statement".
             let error: Error = Interrupt.signal.map { Interrupted(signal: $0) } ?? error
+            let found = failureReport(admin, after: error)
             if options.inPlace {
-                throw Failure(underlying: error, state: "the database \(options.database) holds a partial restore (--in-place): drop and recreate it before trying again")
+                throw Failure(underlying: found.error, state: "the database \(options.database) holds a partial restore (--in-place): drop and recreate it before trying again" + (found.text.isEmpty ? "" : "; \(found.text)"))
             }
             let dropped = dropScratch(admin)
-            throw Failure(underlying: error, state: "\(dropped); \(options.database) is untouched")
+            throw Failure(underlying: found.error, state: "\(dropped); \(found.text)")
         }
         if options.inPlace { return }
         t = monotonic()
-        try swap(admin)
+        try swap(fresh ?? admin)
         report.seconds["swap"] = monotonic() - t
     }
 
@@ -184,6 +195,9 @@ public final class Restorer {
         let (conn, _) = try openSession(nil)
         defer { conn.close() }
         try conn.execute(Array("SET ROLE ".utf8) + Identifier.quote(Array(options.owner.utf8)))
+        // A transform is the user's SQL, written against the restored database as its
+        // applications see it: the search_path its settings give (the connection pins pgreown's).
+        try conn.execute(Array("RESET search_path".utf8))
         for path in options.transforms {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw DumpError(.io, file: path, "cannot read the transform")
@@ -274,6 +288,8 @@ public final class Restorer {
             let scratch = try c.quoteIdentifier(options.scratchName)
             try c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
                         [options.scratchName])
+            // Code in the dump may have marked it a template, which DROP DATABASE refuses.
+            _ = try? c.query("ALTER DATABASE \(scratch) IS_TEMPLATE false")
             try c.query("DROP DATABASE IF EXISTS \(scratch)")
         }
         var failure: Error?
@@ -413,6 +429,7 @@ public final class Restorer {
             let loader = PlainLoader(sink: sink, serverMajor: conn.serverVersion / 10000, selection: options.selection,
                                      fkNotValid: options.bulkLoad.contains(.fkNotValid), scratchDatabase: options.scratchName,
                                      log: log, rewrite: plainRewrite)
+            loader.aroundDatabaseLevel = { [unowned self] before in try self.databaseLevelEntry(conn, before: before) }
             try readAhead.run(source, into: TeeVisitor([auditor, loader, ticker]), poll: Interrupt.check)
             restoredData = loader.restoredData
         }
@@ -455,6 +472,10 @@ public final class Restorer {
     /// applied to the scratch database under its own name so they survive the swap.
     func applyDatabaseEntries(_ entries: [TOCEntry], sink: ConnectionSink) throws {
         guard let dbEntry = entries.first(where: { $0.desc == "DATABASE" }), let original = dbEntry.tag else { return }
+        try applyingDatabaseEntries(sink.connection) { try applyDatabaseEntries(entries, original: original, sink: sink) }
+    }
+
+    private func applyDatabaseEntries(_ entries: [TOCEntry], original: [UInt8], sink: ConnectionSink) throws {
         for e in entries where RestorePlan.isDatabaseLevel(e) {
             guard options.selection.includesDatabaseEntry(e) else { continue }
             guard let defn = e.defn, !defn.isEmpty else { continue }
