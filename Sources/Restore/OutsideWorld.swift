@@ -14,20 +14,28 @@ import Foundation
 /// `pg_read_all_settings`. A password hash is kept only as the server's md5 of it, and a
 /// difference is said as "password changed", never with a value.
 public struct OutsideWorld: Sendable, Equatable {
+    /// An object: equal keys are the same object (`kind` and `id`); the rest says it.
     public struct Key: Hashable, Comparable, Sendable, CustomStringConvertible {
         /// "role", "membership", "settings", "database", "tablespace", "ALTER SYSTEM", "parameter".
         public var kind: String
         /// The object as said in a change ("alice", "of role alice in database app").
         public var name: String
-        /// The roles and databases it concerns (for `Exclusions`).
+        /// What identifies it: its name, but a database's OID (a rename is a change of its
+        /// "name"; a database dropped and another made under its name are two objects).
+        public var id: String
+        /// The roles and databases it concerns (for `Exclusions`), and those databases' OIDs.
         public var roles: [String] = []
         public var databases: [String] = []
+        public var databaseOIDs: [String] = []
 
-        public init(kind: String, name: String, roles: [String] = [], databases: [String] = []) {
-            self.kind = kind; self.name = name; self.roles = roles; self.databases = databases
+        public init(kind: String, name: String, id: String? = nil, roles: [String] = [], databases: [String] = [], databaseOIDs: [String] = []) {
+            self.kind = kind; self.name = name; self.id = id ?? name; self.roles = roles; self.databases = databases
+            self.databaseOIDs = databaseOIDs
         }
         public var description: String { "\(kind) \(name)" }
-        public static func < (a: Key, b: Key) -> Bool { (a.kind, a.name) < (b.kind, b.name) }
+        public static func == (a: Key, b: Key) -> Bool { a.kind == b.kind && a.id == b.id }
+        public func hash(into h: inout Hasher) { h.combine(kind); h.combine(id) }
+        public static func < (a: Key, b: Key) -> Bool { (a.kind, a.name, a.id) < (b.kind, b.name, b.id) }
     }
 
     /// What pgreown itself changes during a run, left out of `diff`.
@@ -67,8 +75,16 @@ public struct OutsideWorld: Sendable, Equatable {
     /// before → after. Objects `excluding` names are left out.
     public static func diff(_ before: OutsideWorld, _ after: OutsideWorld, excluding: Exclusions = .init()) -> [Change] {
         var out: [Change] = []
-        let keys = Set(before.objects.keys).union(after.objects.keys).filter { !excluding.excludes($0) }.sorted()
-        for k in keys {
+        // The same object may be said differently on each side (a renamed database): say it as
+        // it is now, concerning the databases of both sides.
+        var keys: [Key: Key] = [:]
+        for k in before.objects.keys { keys[k] = k }
+        for k in after.objects.keys {
+            var said = k
+            if let old = keys[k] { said.databases = Array(Set(k.databases).union(old.databases)).sorted() }
+            keys[k] = said
+        }
+        for k in keys.values.filter({ !excluding.excludes($0) }).sorted() {
             switch (before.objects[k], after.objects[k]) {
             case (nil, let a?):
                 out.append(Change(key: k, what: "created (\(shown(a)))"))
@@ -110,22 +126,22 @@ public struct OutsideWorld: Sendable, Equatable {
         // Databases.
         let dbFilter = onlyDatabase == nil ? "" : "WHERE d.datname OPERATOR(pg_catalog.=) $1"
         for r in try query(c, """
-            SELECT d.datname::text, pg_catalog.pg_get_userbyid(d.datdba)::text, pg_catalog.pg_encoding_to_char(d.encoding)::text,
+            SELECT d.datname::text, d.oid::text, pg_catalog.pg_get_userbyid(d.datdba)::text, pg_catalog.pg_encoding_to_char(d.encoding)::text,
                    d.datcollate::text, d.datctype::text, d.datistemplate::text, d.datallowconn::text, d.datconnlimit::text,
                    t.spcname::text, d.datacl::text
             FROM pg_catalog.pg_database d LEFT JOIN pg_catalog.pg_tablespace t ON t.oid OPERATOR(pg_catalog.=) d.dattablespace
             \(dbFilter)
             """, onlyDatabase) {
-            guard let name = r[0] else { continue }
-            w.objects[Key(kind: "database", name: name, databases: [name])] = props([
-                ("owner", r[1]), ("encoding", r[2]), ("collate", r[3]), ("ctype", r[4]), ("is template", r[5]),
-                ("allows connections", r[6]), ("connection limit", r[7]), ("tablespace", r[8]), ("privileges", r[9])])
+            guard let name = r[0], let oid = r[1] else { continue }
+            w.objects[Key(kind: "database", name: name, id: oid, databases: [name], databaseOIDs: [oid])] = props([
+                ("name", name), ("owner", r[2]), ("encoding", r[3]), ("collate", r[4]), ("ctype", r[5]), ("is template", r[6]),
+                ("allows connections", r[7]), ("connection limit", r[8]), ("tablespace", r[9]), ("privileges", r[10])])
         }
         // Per-role and per-database settings (ALTER ROLE … [IN DATABASE …] SET, ALTER DATABASE … SET).
         let setFilter = onlyDatabase == nil ? "" : "WHERE d.datname OPERATOR(pg_catalog.=) $1"
         for r in try query(c, """
             SELECT d.datname::text, CASE WHEN s.setrole OPERATOR(pg_catalog.=) 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(s.setrole)::text END,
-                   s.setdatabase OPERATOR(pg_catalog.=) 0, x.item
+                   s.setdatabase OPERATOR(pg_catalog.=) 0, x.item, s.setdatabase::text
             FROM pg_catalog.pg_db_role_setting s
             LEFT JOIN pg_catalog.pg_database d ON d.oid OPERATOR(pg_catalog.=) s.setdatabase
             CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) AS x(item)
@@ -140,7 +156,9 @@ public struct OutsideWorld: Sendable, Equatable {
             case (nil, let db?): name = "of database \(db)"
             case (nil, nil): name = "of every role in every database"
             }
-            let key = Key(kind: "settings", name: name, roles: role.map { [$0] } ?? [], databases: db.map { [$0] } ?? [])
+            let dbOID = allDatabases ? "0" : (r[4] ?? "?")
+            let key = Key(kind: "settings", name: name, id: "\(role ?? "")@\(dbOID)", roles: role.map { [$0] } ?? [],
+                          databases: db.map { [$0] } ?? [], databaseOIDs: allDatabases ? [] : [dbOID])
             let eq = item.firstIndex(of: "=") ?? item.endIndex
             let param = String(item[..<eq])
             let value = eq < item.endIndex ? String(item[item.index(after: eq)...]) : ""

@@ -53,9 +53,8 @@ extension Restorer {
         guard let declared = declaredScratch else { return [] }
         var changes = OutsideWorld.diff(declared, now)
         guard final else { return changes }
-        let key = OutsideWorld.Key(kind: "database", name: options.scratchName, databases: [options.scratchName])
-        guard let row = now.objects[key] else {
-            if !changes.contains(where: { $0.key == key }) { changes.append(.init(key: key, what: "missing")) }
+        guard let (key, row) = now.objects.first(where: { $0.key.kind == "database" && $0.key.databases == [options.scratchName] }) else {
+            changes.append(.init(key: .init(kind: "database", name: options.scratchName), what: "missing"))
             return changes
         }
         let fixed = (options.inPlace ? [] : [("owner", options.owner)]) + [("is template", "false"), ("allows connections", "true")]
@@ -99,24 +98,32 @@ extension Restorer {
         return fresh
     }
 
-    /// The differences the owner role could have made: every one, except on databases it
-    /// could not alter (owned by a role it is not a member of, before and after) — other jobs'
-    /// scratch databases and swaps on the same cluster are none of this run's business.
+    /// The differences the owner role could have made. Left out: databases it could not alter
+    /// (owned by a role it is not a member of, before and after); a database on one side only,
+    /// and its settings (created or dropped: CREATE and DROP DATABASE cannot run inside a
+    /// transaction block, so no function of a dump runs them); another run's scratch and old
+    /// databases (`*-restore`, `*-old`) and a database being dropped (connection limit -2) —
+    /// other jobs on the same cluster are none of this run's business. The live database is
+    /// always looked at.
     func outsideChanges(_ before: OutsideWorld, _ after: OutsideWorld, _ c: Connection) throws -> [OutsideWorld.Change] {
         let ownerRoles = Set(try c.query("""
             SELECT rolname::pg_catalog.text FROM pg_catalog.pg_roles WHERE pg_catalog.pg_has_role($1, oid, 'MEMBER')
             """, [options.owner]).compactMap { $0.first ?? nil })
-        var watched: Set<String> = [options.database]
-        for world in [before, after] {
-            for (k, p) in world.objects where k.kind == "database" {
-                if let owner = p["owner"], ownerRoles.contains(owner) { watched.insert(k.name) }
-            }
+        func databases(_ w: OutsideWorld) -> [String: [String: String]] {
+            Dictionary(w.objects.filter { $0.key.kind == "database" }.map { ($0.key.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        let (was, now) = (databases(before), databases(after))
+        var watched: Set<String> = []
+        for (oid, p) in was where now[oid] != nil {
+            let q = now[oid] ?? [:]
+            let names = [p["name"], q["name"]].compactMap { $0 }
+            if names.contains(options.database) { watched.insert(oid); continue }
+            if names.contains(where: { $0.hasSuffix("-restore") || $0.hasSuffix("-old") }) { continue }
+            if q["connection limit"] == "-2" { continue }
+            if [p["owner"], q["owner"]].contains(where: { $0.map(ownerRoles.contains) ?? false }) { watched.insert(oid) }
         }
         return OutsideWorld.diff(before, after, excluding: outsideExclusions).filter { change in
-            let k = change.key
-            if k.kind == "database" { return watched.contains(k.name) }
-            if k.kind == "settings" && k.roles.isEmpty { return k.databases.contains { watched.contains($0) } }
-            return true
+            change.key.databaseOIDs.allSatisfy(watched.contains)
         }
     }
 
