@@ -99,7 +99,7 @@ extension Restorer {
     }
 
     /// The differences the owner role could have made. Left out: databases it could not alter
-    /// (owned by a role it is not a member of, before and after); a database on one side only,
+    /// (owned, before or after, by a role it is not a member of); a database on one side only,
     /// and its settings (created or dropped: CREATE and DROP DATABASE cannot run inside a
     /// transaction block, so no function of a dump runs them); another run's scratch and old
     /// databases (`*-restore`, `*-old`) and a database being dropped (connection limit -2) —
@@ -120,7 +120,10 @@ extension Restorer {
             if names.contains(options.database) { watched.insert(oid); continue }
             if names.contains(where: { $0.hasSuffix("-restore") || $0.hasSuffix("-old") }) { continue }
             if q["connection limit"] == "-2" { continue }
-            if [p["owner"], q["owner"]].contains(where: { $0.map(ownerRoles.contains) ?? false }) { watched.insert(oid) }
+            // The owner role alters only what it owns, and gives a database only to a role it
+            // is a member of: a database owned by another role before or after (another run's
+            // swap in progress gives it to that run's login) was not changed by it.
+            if [p["owner"], q["owner"]].allSatisfy({ $0.map(ownerRoles.contains) ?? false }) { watched.insert(oid) }
         }
         return OutsideWorld.diff(before, after, excluding: outsideExclusions).filter { change in
             change.key.databaseOIDs.allSatisfy(watched.contains)
