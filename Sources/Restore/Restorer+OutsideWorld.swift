@@ -98,35 +98,65 @@ extension Restorer {
         return fresh
     }
 
-    /// The differences the owner role could have made. Left out: databases it could not alter
-    /// (owned, before or after, by a role it is not a member of); a database on one side only,
-    /// and its settings (created or dropped: CREATE and DROP DATABASE cannot run inside a
-    /// transaction block, so no function of a dump runs them); another run's scratch and old
-    /// databases (`*-restore`, `*-old`) and a database being dropped (connection limit -2) —
-    /// other jobs on the same cluster are none of this run's business. The live database is
-    /// always looked at.
+    /// The differences the owner role R could have made (code in the dump runs as R, or as a
+    /// role R may SET ROLE to). Left out, as other jobs on the same cluster are none of this
+    /// run's business:
+    /// - databases R could not alter: owned, before or after, by a role R is not a member of (R
+    ///   alters only what it owns, and gives a database only to a role it is a member of; another
+    ///   run's swap in progress gives it to that run's login); a database on one side only, and
+    ///   its settings (CREATE and DROP DATABASE refuse a transaction block, so no function of a
+    ///   dump runs them); another run's `*-restore` and `*-old`; one being dropped (connection
+    ///   limit -2). The live database is always looked at.
+    /// - roles, memberships and role settings R could not change: unless one of R's roles is a
+    ///   superuser or has CREATEROLE, only R's roles and the login themselves, and memberships in
+    ///   a role R may grant (ADMIN OPTION) or of R's roles or the login.
     func outsideChanges(_ before: OutsideWorld, _ after: OutsideWorld, _ c: Connection) throws -> [OutsideWorld.Change] {
-        let ownerRoles = Set(try c.query("""
-            SELECT rolname::pg_catalog.text FROM pg_catalog.pg_roles WHERE pg_catalog.pg_has_role($1, oid, 'MEMBER')
-            """, [options.owner]).compactMap { $0.first ?? nil })
+        var ownerRoles: Set<String> = [], adminRoles: Set<String> = []
+        for r in try c.query("""
+            SELECT rolname::pg_catalog.text, pg_catalog.pg_has_role($1, oid, 'MEMBER')::pg_catalog.text,
+                   pg_catalog.pg_has_role($1, oid, 'MEMBER WITH ADMIN OPTION')::pg_catalog.text
+            FROM pg_catalog.pg_roles
+            """, [options.owner]) {
+            guard let name = r[0] else { continue }
+            if r[1] == "true" { ownerRoles.insert(name) }
+            if r[2] == "true" { adminRoles.insert(name) }
+        }
+        let itself = ownerRoles.union(login.isEmpty ? [] : [login])
+        let mighty = [before, after].contains { w in
+            w.objects.contains { k, p in k.kind == "role" && ownerRoles.contains(k.id) && (p["superuser"] == "true" || p["createrole"] == "true") }
+        }
         func databases(_ w: OutsideWorld) -> [String: [String: String]] {
             Dictionary(w.objects.filter { $0.key.kind == "database" }.map { ($0.key.id, $0.value) }, uniquingKeysWith: { a, _ in a })
         }
         let (was, now) = (databases(before), databases(after))
-        var watched: Set<String> = []
-        for (oid, p) in was where now[oid] != nil {
-            let q = now[oid] ?? [:]
+        var watched: Set<String> = [], both: Set<String> = []
+        for (oid, p) in was {
+            guard let q = now[oid] else { continue }
+            both.insert(oid)
             let names = [p["name"], q["name"]].compactMap { $0 }
             if names.contains(options.database) { watched.insert(oid); continue }
             if names.contains(where: { $0.hasSuffix("-restore") || $0.hasSuffix("-old") }) { continue }
             if q["connection limit"] == "-2" { continue }
-            // The owner role alters only what it owns, and gives a database only to a role it
-            // is a member of: a database owned by another role before or after (another run's
-            // swap in progress gives it to that run's login) was not changed by it.
             if [p["owner"], q["owner"]].allSatisfy({ $0.map(ownerRoles.contains) ?? false }) { watched.insert(oid) }
         }
         return OutsideWorld.diff(before, after, excluding: outsideExclusions).filter { change in
-            change.key.databaseOIDs.allSatisfy(watched.contains)
+            let k = change.key
+            switch k.kind {
+            case "database":
+                return watched.contains(k.id)
+            case "settings" where k.roles.isEmpty:
+                return k.databaseOIDs.allSatisfy(watched.contains)
+            case "settings":
+                return k.databaseOIDs.allSatisfy(both.contains) && (mighty || k.roles.contains(where: itself.contains))
+            case "role":
+                return mighty || itself.contains(k.id)
+            case "membership":
+                guard let role = k.roles.first else { return true }
+                let member = k.roles.dropFirst().first ?? ""
+                return mighty || adminRoles.contains(role) || ownerRoles.contains(role) || itself.contains(member)
+            default:
+                return true
+            }
         }
     }
 
