@@ -8,7 +8,7 @@ import Ownership
 /// database's own row and settings are checked apart: they must be what the dump's
 /// database-level entries, as pgreown runs them, make of them — nothing else may change them.
 extension Restorer {
-    /// What pgreown itself changes: the scratch database (its own row is `checkScratch`'s) and
+    /// What pgreown itself changes: the scratch database (its own row is `scratchChanges`') and
     /// the roles it makes for the run.
     var outsideExclusions: OutsideWorld.Exclusions {
         .init(databases: [options.scratchName], roles: options.excludingRoles)
@@ -108,8 +108,9 @@ extension Restorer {
     ///   dump runs them); another run's `*-restore` and `*-old`; one being dropped (connection
     ///   limit -2). The live database is always looked at.
     /// - roles, memberships and role settings R could not change: unless one of R's roles is a
-    ///   superuser or has CREATEROLE, only R's roles and the login themselves, and memberships in
-    ///   a role R may grant (ADMIN OPTION) or of R's roles or the login.
+    ///   superuser or has CREATEROLE, only R's own roles (their attributes, password, settings)
+    ///   and memberships in a role R may grant (ADMIN OPTION). (The login's own password,
+    ///   connection limit and access show when it connects again.)
     func outsideChanges(_ before: OutsideWorld, _ after: OutsideWorld, _ c: Connection) throws -> [OutsideWorld.Change] {
         var ownerRoles: Set<String> = [], adminRoles: Set<String> = []
         for r in try c.query("""
@@ -121,7 +122,6 @@ extension Restorer {
             if r[1] == "true" { ownerRoles.insert(name) }
             if r[2] == "true" { adminRoles.insert(name) }
         }
-        let itself = ownerRoles.union(login.isEmpty ? [] : [login])
         let mighty = [before, after].contains { w in
             w.objects.contains { k, p in k.kind == "role" && ownerRoles.contains(k.id) && (p["superuser"] == "true" || p["createrole"] == "true") }
         }
@@ -147,13 +147,12 @@ extension Restorer {
             case "settings" where k.roles.isEmpty:
                 return k.databaseOIDs.allSatisfy(watched.contains)
             case "settings":
-                return k.databaseOIDs.allSatisfy(both.contains) && (mighty || k.roles.contains(where: itself.contains))
+                return k.databaseOIDs.allSatisfy(both.contains) && (mighty || k.roles.contains(where: ownerRoles.contains))
             case "role":
-                return mighty || itself.contains(k.id)
+                return mighty || ownerRoles.contains(k.id)
             case "membership":
                 guard let role = k.roles.first else { return true }
-                let member = k.roles.dropFirst().first ?? ""
-                return mighty || adminRoles.contains(role) || ownerRoles.contains(role) || itself.contains(member)
+                return mighty || adminRoles.contains(role)
             default:
                 return true
             }
