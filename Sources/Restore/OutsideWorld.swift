@@ -41,7 +41,7 @@ public struct OutsideWorld: Sendable, Equatable {
     /// What pgreown itself changes during a run, left out of `diff`.
     public struct Exclusions: Sendable {
         /// The scratch database (created, renamed, dropped by pgreown; its own row is checked
-        /// apart: `Restorer.checkScratchDatabase`) and the old name the swap gives the live one.
+        /// apart: `Restorer.scratchChanges`).
         public var databases: Set<String> = []
         /// A role pgreown made for the run.
         public var roles: Set<String> = []
