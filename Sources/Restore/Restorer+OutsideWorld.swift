@@ -18,6 +18,7 @@ extension Restorer {
     func snapshotOutsideWorld(_ admin: Connection) throws {
         let world = try OutsideWorld.snapshot(admin)
         outsideBefore = world
+        othersBusy = try othersBusyDatabases(admin)
         declaredScratch = world.database(options.scratchName)
         for u in world.unreadable { log("note: the outside-world check cannot see \(u) as this login") }
     }
@@ -84,6 +85,7 @@ extension Restorer {
                                  what: "cannot connect again before the swap: \(error)"))
         }
         let after = try OutsideWorld.snapshot(fresh ?? admin)
+        othersBusy.formUnion(try othersBusyDatabases(fresh ?? admin))
         changes += try outsideChanges(before, after, fresh ?? admin)
         changes += scratchChanges(after.database(options.scratchName), final: true)
         report.checks.append(.init(name: "outside world", ok: changes.isEmpty,
@@ -137,6 +139,7 @@ extension Restorer {
             if names.contains(options.database) { watched.insert(oid); continue }
             if names.contains(where: { $0.hasSuffix("-restore") || $0.hasSuffix("-old") }) { continue }
             if q["connection limit"] == "-2" { continue }
+            if names.contains(where: othersBusy.contains) { continue }
             if [p["owner"], q["owner"]].allSatisfy({ $0.map(ownerRoles.contains) ?? false }) { watched.insert(oid) }
         }
         return OutsideWorld.diff(before, after, excluding: outsideExclusions).filter { change in
@@ -157,6 +160,18 @@ extension Restorer {
                 return true
             }
         }
+    }
+
+    /// Databases another pgreown run is connected to (its load or its checks: an `--in-place`
+    /// restore changes a database that stays), seen at each snapshot.
+    func othersBusyDatabases(_ c: Connection) throws -> Set<String> {
+        Set(try c.query("""
+            SELECT DISTINCT datname::pg_catalog.text FROM pg_catalog.pg_stat_activity
+            WHERE application_name OPERATOR(pg_catalog.=) 'pgreown' AND datname IS NOT NULL
+              AND datname OPERATOR(pg_catalog.<>) ALL ($1::pg_catalog.text[])
+            """, ["{" + [options.scratchName, options.database, options.maintenanceDatabase].map {
+                "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"])
+            .compactMap { $0.first ?? nil })
     }
 
     /// After a failure: the error to report (the changes found, when any: the run stopped

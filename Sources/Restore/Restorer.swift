@@ -135,6 +135,8 @@ public final class Restorer {
     /// database's own row and settings should be (Restorer+OutsideWorld.swift).
     var outsideBefore: OutsideWorld?
     var declaredScratch: OutsideWorld?
+    /// Databases other pgreown runs were seen working in (not this run's changes).
+    var othersBusy: Set<String> = []
 
     public init(options: Options) {
         self.options = options
