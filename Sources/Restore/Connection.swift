@@ -57,8 +57,10 @@ public final class Connection {
     /// `defaults`: connection parameters the conninfo overrides (e.g. the nightly job's DB_HOST,
     /// DB_USER, DB_PASSWORD); they in turn override the PG* environment.
     /// `overrides`: parameters that override the conninfo (the load role's user and password).
+    /// `pinSearchPath`: pgreown's own connections always (the default); false only for a test's
+    /// look at a database as an application sees it.
     public init(conninfo: String, database: String? = nil, defaults: [(String, String)] = [],
-                overrides: [(String, String)] = []) throws {
+                overrides: [(String, String)] = [], pinSearchPath: Bool = true) throws {
         var keys = defaults.map(\.0) + ["dbname", "fallback_application_name"]
         var values = defaults.map(\.1) + [conninfo, "pgreown"]
         if let database { keys.append("dbname"); values.append(database) }
@@ -76,6 +78,18 @@ public final class Connection {
             throw e
         }
         conn = c
+        // A database or role setting (a dump's `ALTER DATABASE … SET search_path = evil, …`)
+        // must not choose the functions and operators of pgreown's own queries: pg_catalog first,
+        // pg_temp last (SECURITY.md). Load sessions set the dump's own as pg_restore does.
+        if pinSearchPath, let res = PQexec(c, Self.pinSearchPath) {
+            let ok = PQresultStatus(res) == PGRES_TUPLES_OK
+            PQclear(res)
+            if !ok {
+                let msg = String(cString: PQerrorMessage(c)).trimmingTrailingNewlines()
+                PQfinish(c)
+                throw ServerError("cannot set search_path on \(shown.isEmpty ? "the default server" : shown): \(msg)")
+            }
+        }
         copyQueueBytes = Self.widenSendBuffer(PQsocket(c))
         let box = Unmanaged.passUnretained(notices).toOpaque()
         PQsetNoticeReceiver(c, { arg, res in
@@ -84,6 +98,19 @@ public final class Connection {
             guard let handler = box.handler else { return }
             handler(ServerError.oneLine(String(cString: PQresultErrorMessage(res))))
         }, box)
+    }
+
+    /// What every connection runs first: its search_path pinned (pg_temp listed last, so a
+    /// temporary object never shadows a built-in one).
+    public static let pinSearchPath = "SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)"
+
+    /// Run `body` with the search_path pinned again (a load session's has been set by the dump),
+    /// then put the session's back.
+    public func withPinnedSearchPath<T>(_ body: () throws -> T) throws -> T {
+        let saved = try query("SELECT pg_catalog.current_setting('search_path')").first?.first ?? nil
+        try query(Self.pinSearchPath)
+        defer { _ = try? query("SELECT pg_catalog.set_config('search_path', $1, false)", [saved ?? ""]) }
+        return try body()
     }
 
     /// Guards `closed` and the PGconn's lifetime against `cancel()` from another thread (a

@@ -349,7 +349,7 @@ public final class ConnectionSink: SQLSink {
     func binaryColumns(_ statement: [UInt8], target: [UInt8]) -> [BinaryCopy.Column]? {
         guard let list = Self.copyColumnList(statement) else { return nil }
         if sameEncoding == nil {
-            sameEncoding = (try? active.query("SELECT current_setting('client_encoding') = current_setting('server_encoding')"))?
+            sameEncoding = (try? active.query("SELECT pg_catalog.current_setting('client_encoding') OPERATOR(pg_catalog.=) pg_catalog.current_setting('server_encoding')"))?
                 .first?.first == "t"
         }
         guard sameEncoding == true,
@@ -360,7 +360,7 @@ public final class ConnectionSink: SQLSink {
         var enums: Set<UInt32> = []
         if !others.isEmpty {
             let list = "{" + others.map(String.init).joined(separator: ",") + "}"
-            guard let rows = try? active.query("SELECT oid::text FROM pg_catalog.pg_type WHERE typtype = 'e' AND oid = ANY($1::oid[])", [list])
+            guard let rows = try? active.query("SELECT oid::pg_catalog.text FROM pg_catalog.pg_type WHERE typtype OPERATOR(pg_catalog.=) 'e' AND oid OPERATOR(pg_catalog.=) ANY($1::pg_catalog.oid[])", [list])
             else { return nil }
             enums = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { UInt32($0) } })
         }

@@ -35,6 +35,9 @@ public final class PlainLoader: DumpVisitor {
     public var beforeLaterPasses: (() throws -> Void)?
     /// `pg_dump --clean` statements skipped (VocabularyGuard.isCleanStatement).
     public private(set) var cleanStatements = 0
+    /// Called before (true) and after (false) a database-level entry runs (the restorer's check
+    /// of the scratch database's own properties, Restorer+OutsideWorld.swift).
+    public var aroundDatabaseLevel: ((_ before: Bool) throws -> Void)?
 
     public init(sink: SQLSink, serverMajor: Int, selection: RestorePlan.Selection, fkNotValid: Bool = false,
                 scratchDatabase: String = "", log: @escaping (String) -> Void = { _ in },
@@ -67,8 +70,9 @@ public final class PlainLoader: DumpVisitor {
             beforeLaterPasses = nil
             try hook()
         }
-        try sink.beginEntry(e.dumpId == 0 ? nil : e)
         let databaseLevel = RestorePlan.isDatabaseLevel(e)
+        if databaseLevel { try aroundDatabaseLevel?(true) }
+        try sink.beginEntry(e.dumpId == 0 ? nil : e)
         let lex = e.lexState(standardConformingStrings: true)
         var sql: [UInt8] = []
         var hasStatement = false
@@ -126,6 +130,7 @@ public final class PlainLoader: DumpVisitor {
             }
         }
         try flush()
+        if databaseLevel { try aroundDatabaseLevel?(false) }
         if insertData && !began {
             // An empty table's data: no INSERT, zero rows loaded.
             try sink.beginSQLData(e)

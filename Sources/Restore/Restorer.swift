@@ -48,6 +48,8 @@ public final class Restorer {
         /// The bulk-load levers (`--bulk-load`): session settings, TRUNCATE + COPY FREEZE, and
         /// foreign keys added NOT VALID and then validated (`BulkLoad`).
         public var bulkLoad: Set<BulkLoad.Lever> = []
+        /// Roles pgreown makes for the run: the outside-world check leaves them out.
+        public var excludingRoles: Set<String> = []
 
         public init(conninfo: String, database: String, owner: String) {
             self.conninfo = conninfo; self.database = database; self.owner = owner
@@ -131,6 +133,12 @@ public final class Restorer {
     /// from a pipe, whose map grows); nil: `options.mappedAwayRoles`.
     public var mappedAwayRoles: (() -> Set<String>)?
     public internal(set) var report: Report
+    /// The outside world after the scratch database was created, and what the scratch
+    /// database's own row and settings should be (Restorer+OutsideWorld.swift).
+    var outsideBefore: OutsideWorld?
+    var declaredScratch: OutsideWorld?
+    /// Databases other pgreown runs were seen working in (not this run's changes).
+    var othersBusy: Set<String> = []
 
     public init(options: Options) {
         self.options = options
@@ -161,7 +169,10 @@ public final class Restorer {
         }
         report.seconds["create"] = monotonic() - t
         t = monotonic()
+        var fresh: Connection?
+        defer { fresh?.close() }
         do {
+            try snapshotOutsideWorld(admin)
             try load(source: source, entries: entries, plainRewrite: plainRewrite)
             try handOver()
             let hadLoadRole = loadRole != nil
@@ -175,19 +186,21 @@ public final class Restorer {
             t = monotonic()
             try runTransforms()
             if !options.transforms.isEmpty { report.seconds["transforms"] = monotonic() - t }
+            fresh = try checkOutsideWorld(admin)
         } catch {
             // A signal cancels the running statements: say so rather than "canceling statement".
             let error: Error = Interrupt.signal.map { Interrupted(signal: $0) } ?? error
+            let found = failureReport(admin, after: error)
             if options.inPlace {
-                throw Failure(underlying: error, state: "the database \(options.database) holds a partial restore (--in-place): drop and recreate it before trying again")
+                throw Failure(underlying: found.error, state: "the database \(options.database) holds a partial restore (--in-place): drop and recreate it before trying again" + (found.text.isEmpty ? "" : "; \(found.text)"))
             }
             let dropped = dropScratch(admin)
             dropLoadRole(workingAdmin(admin) ?? admin)
-            throw Failure(underlying: error, state: "\(dropped); \(options.database) is untouched")
+            throw Failure(underlying: found.error, state: "\(dropped); \(found.text)")
         }
         if options.inPlace { return }
         t = monotonic()
-        try swap(admin)
+        try swap(fresh ?? admin)
         report.seconds["swap"] = monotonic() - t
     }
 
@@ -200,6 +213,9 @@ public final class Restorer {
         let (conn, _) = try openSession(nil)
         defer { conn.close() }
         try conn.execute(Array("SET ROLE ".utf8) + Identifier.quote(Array(options.owner.utf8)))
+        // A transform is the user's SQL, written against the restored database as its
+        // applications see it: the search_path its settings give (the connection pins pgreown's).
+        try conn.execute(Array("RESET search_path".utf8))
         for path in options.transforms {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw DumpError(.io, file: path, "cannot read the transform")
@@ -291,6 +307,8 @@ public final class Restorer {
             let scratch = try c.quoteIdentifier(options.scratchName)
             try c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
                         [options.scratchName])
+            // Code in the dump may have marked it a template, which DROP DATABASE refuses.
+            _ = try? c.query("ALTER DATABASE \(scratch) IS_TEMPLATE false")
             try c.query("DROP DATABASE IF EXISTS \(scratch)")
         }
         var failure: Error?
@@ -553,6 +571,7 @@ public final class Restorer {
                                      fkNotValid: options.bulkLoad.contains(.fkNotValid), scratchDatabase: options.scratchName,
                                      log: log, rewrite: plainRewrite)
             loader.beforeLaterPasses = { [self] in try handOver() }
+            loader.aroundDatabaseLevel = { [unowned self] before in try self.databaseLevelEntry(conn, before: before) }
             try readAhead.run(source, into: TeeVisitor([auditor, loader, ticker]), poll: Interrupt.check)
             restoredData = loader.restoredData
         }
@@ -595,6 +614,10 @@ public final class Restorer {
     /// applied to the scratch database under its own name so they survive the swap.
     func applyDatabaseEntries(_ entries: [TOCEntry], sink: ConnectionSink) throws {
         guard let dbEntry = entries.first(where: { $0.desc == "DATABASE" }), let original = dbEntry.tag else { return }
+        try applyingDatabaseEntries(sink.connection) { try applyDatabaseEntries(entries, original: original, sink: sink) }
+    }
+
+    private func applyDatabaseEntries(_ entries: [TOCEntry], original: [UInt8], sink: ConnectionSink) throws {
         for e in entries where RestorePlan.isDatabaseLevel(e) {
             guard options.selection.includesDatabaseEntry(e) else { continue }
             guard let defn = e.defn, !defn.isEmpty else { continue }

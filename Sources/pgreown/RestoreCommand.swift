@@ -9,7 +9,8 @@ struct RestoreCommand: ParsableCommand {
         commandName: "restore",
         abstract: "Restore a dump through libpq into a scratch database, owned by --owner, check it, and swap it in.",
         discussion: """
-        The sequence (a failure at any step before the swap leaves the live database untouched):
+        The sequence (a failure at any step before the swap swaps nothing in; the last line says \
+        whether the live database is untouched or what changed in it):
           1. preflight on the server: the owner role exists and the login can SET ROLE to it; every \
         role the rewritten dump names exists (--missing-roles); the login can create databases; \
         every entry the login cannot run is listed at once (event triggers, foreign-data wrappers, \
@@ -26,7 +27,13 @@ struct RestoreCommand: ParsableCommand {
         completeness is re-checked on the way (a truncated or corrupt dump stops the run)
         4. checks: rows loaded per table equal the dump's, large objects, every object owned by \
         the owner role (or a --keep-owner role, or the login for what only it may own), and no \
-        privilege, default privilege, policy or user mapping names a role the map sends elsewhere
+        privilege, default privilege, policy or user mapping names a role the map sends elsewhere; \
+        then the outside-world check: the login connects again with its own credentials, and the \
+        roles, memberships, role and database settings, other databases, tablespaces and ALTER \
+        SYSTEM settings are as before the load (code in a dump runs as the owner role, which owns \
+        the live database), the scratch database's own properties as the dump declares them; \
+        each change is listed and fails the run (see docs/restore.md for what a non-superuser \
+        login cannot see: password hashes, ALTER SYSTEM settings)
         5. the swap: take ownership of DB, refuse new connections, terminate its sessions (except \
         those of --spare-sessions-of), rename DB → DB-old and DB-restore → DB in one transaction \
         (retried), ALTER DATABASE DB OWNER TO the owner role, drop DB-old (unless --keep-old)
@@ -40,7 +47,9 @@ struct RestoreCommand: ParsableCommand {
 
         Connection: --target is a libpq conninfo or URI (default: the PG* environment); its \
         database is replaced by --maintenance-db for the administrative connection and by the \
-        scratch database for the load. The password is never printed.
+        scratch database for the load. The password is never printed. Every connection pins \
+        search_path to pg_catalog, pg_temp (a dump's ALTER DATABASE … SET search_path never \
+        chooses the operators of pgreown's own queries).
 
         The nightly job's environment works as it did: DB_HOST, DB_USER and DB_PASSWORD are \
         libpq's host, user and password (a --target conninfo overrides them; they override PG*), \

@@ -5,13 +5,13 @@ import Testing
 
 /// Every grant `role` holds in the scratch database, as "kind identity PRIVILEGE".
 func grants(of role: String, _ s: Scratch) throws -> [String] {
-    let snap = try Catalog.snapshot(try s.connect(), owner: role)
+    let snap = try Catalog.snapshot(try s.connect(pinned: true), owner: role)
     return snap.objects.flatMap { o in (o.acl ?? []).filter { $0.grantee == role }.map { "\(o.label) \($0.privilege)" } }.sorted()
 }
 
 /// Every object of the scratch database with its owner and its ACL (grantee, privilege, grantor).
 func state(_ s: Scratch) throws -> [String] {
-    let snap = try Catalog.snapshot(try s.connect(), owner: "postgres")
+    let snap = try Catalog.snapshot(try s.connect(pinned: true), owner: "postgres")
     return snap.objects.map { o in
         "\(o.label) owner=\(o.owner) " + (o.acl ?? []).map { "\($0.grantee ?? "PUBLIC"):\($0.privilege)/\($0.grantor)" }.sorted().joined(separator: ",")
     }.sorted()

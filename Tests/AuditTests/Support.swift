@@ -93,8 +93,10 @@ final class Scratch: @unchecked Sendable {
 
     var target: String { "dbname=\(conninfoValue(db))" }
 
-    func connect(as user: String? = nil) throws -> Connection {
-        try Connection(conninfo: target + (user.map { " user=\(conninfoValue($0))" } ?? ""))
+    /// `pinned`: as pgreown's own connections are (search_path pg_catalog, pg_temp); otherwise
+    /// as an application's (the test's own SQL, unqualified).
+    func connect(as user: String? = nil, pinned: Bool = false) throws -> Connection {
+        try Connection(conninfo: target + (user.map { " user=\(conninfoValue($0))" } ?? ""), pinSearchPath: pinned)
     }
 
     func q(_ name: String) throws -> String { try admin.quoteIdentifier(name) }

@@ -229,7 +229,7 @@ struct BinaryCopyServerTests {
     func makeDatabase(_ admin: Connection) throws -> String {
         let db = "bc_\(UInt32.random(in: 0...UInt32.max))"
         try admin.query("CREATE DATABASE \(db) TEMPLATE template0 ENCODING 'UTF8'")
-        let c = try Connection(conninfo: "dbname=\(db)")
+        let c = try Connection(conninfo: "dbname=\(db)", pinSearchPath: false)
         defer { c.close() }
         try c.query(#"""
             CREATE DOMAIN positive AS int CHECK (VALUE > 0);
@@ -282,7 +282,7 @@ struct BinaryCopyServerTests {
     /// Loads `data` into `table` through the restore's sink, binary or not; returns the sink.
     @discardableResult
     func load(_ db: String, _ table: String, _ data: [UInt8], binary: Bool, timeZone: String = "UTC") throws -> ConnectionSink {
-        let c = try Connection(conninfo: "dbname=\(db) options='-c TimeZone=\(timeZone)'")
+        let c = try Connection(conninfo: "dbname=\(db) options='-c TimeZone=\(timeZone)'", pinSearchPath: false)
         defer { c.close() }
         try c.query("CREATE TABLE \(table) (\(Self.columns))")
         let sink = ConnectionSink(connection: c, owner: "postgres") { _ in false }
@@ -305,13 +305,13 @@ struct BinaryCopyServerTests {
 
     /// Each row as the server prints it, in one session time zone, sorted.
     func rows(_ db: String, _ table: String) throws -> [String] {
-        let c = try Connection(conninfo: "dbname=\(db) options='-c TimeZone=UTC'")
+        let c = try Connection(conninfo: "dbname=\(db) options='-c TimeZone=UTC'", pinSearchPath: false)
         defer { c.close() }
         return try c.query("SELECT r::text FROM \(table) r ORDER BY id").map { $0[0] ?? "?" }
     }
 
     @Test func everyValueLoadsAsTheServersTextCopyLoadsIt() throws {
-        let admin = try Connection(conninfo: "dbname=postgres")
+        let admin = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         let db = try makeDatabase(admin)
         defer { _ = try? admin.query("DROP DATABASE \(db)") }
         let expected = try rows(db, "src")
@@ -328,7 +328,7 @@ struct BinaryCopyServerTests {
     }
 
     @Test func rowsTheClientDoesNotConvertGoToTheServerAsText() throws {
-        let admin = try Connection(conninfo: "dbname=postgres")
+        let admin = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         let db = try makeDatabase(admin)
         defer { _ = try? admin.query("DROP DATABASE \(db)") }
         var lines = try dumpText(db, timeZone: "UTC").split(separator: 0x0a, omittingEmptySubsequences: false).map(Array.init)
@@ -353,7 +353,7 @@ struct BinaryCopyServerTests {
     /// The whole way: pg_dump's archive restored by pgreown sends the table binary, and the
     /// restored rows are the source's; `--bulk-load` without binary-copy sends it as text.
     @Test func aRestoredDumpHoldsTheSourcesRows() throws {
-        let admin = try Connection(conninfo: "dbname=postgres")
+        let admin = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         let db = try makeDatabase(admin)
         let restored = db + "_r"
         defer { for d in [db, restored] { _ = try? admin.query("DROP DATABASE IF EXISTS \(d)") } }
@@ -374,12 +374,12 @@ struct BinaryCopyServerTests {
     }
 
     @Test func theServerRejectsWhatItWouldRejectInText() throws {
-        let admin = try Connection(conninfo: "dbname=postgres")
+        let admin = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         let db = try makeDatabase(admin)
         defer { _ = try? admin.query("DROP DATABASE \(db)") }
         let data = try dumpText(db, timeZone: "UTC")
         // The domain's check made stricter: the same SQLSTATE either way.
-        let c = try Connection(conninfo: "dbname=\(db)")
+        let c = try Connection(conninfo: "dbname=\(db)", pinSearchPath: false)
         try c.query("ALTER DOMAIN positive ADD CONSTRAINT small CHECK (VALUE < 100) NOT VALID")
         c.close()
         var states: [String?] = []

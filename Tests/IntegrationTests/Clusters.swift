@@ -26,7 +26,7 @@ struct Cluster: Sendable {
     }
 
     func connect(db: String = "postgres", user: String = "postgres") throws -> Connection {
-        try Connection(conninfo: conninfo(db: db, user: user))
+        try Connection(conninfo: conninfo(db: db, user: user), pinSearchPath: false)
     }
 
     /// psql of this major as the superuser, stopping at the first error.

@@ -40,18 +40,18 @@ struct CopyTransportTests {
         // Linux grants min(request, net.core.wmem_max) and reports twice that.
         let text = try String(contentsOfFile: "/proc/sys/net/core/wmem_max", encoding: .utf8)
         let wmemMax = try #require(Int(text.trimmingCharacters(in: .whitespacesAndNewlines)))
-        let c = try Connection(conninfo: "dbname=postgres")
+        let c = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         defer { c.close() }
         let widened = 2 * min(Connection.socketBufferBytes, wmemMax) >= Connection.socketBufferBytes
         #expect(c.copyQueueBytes == (widened ? 0 : 1 << 20))
     }
 
     @Test func everyQueueSizeLoadsTheSameBytes() throws {
-        let admin = try Connection(conninfo: "dbname=postgres")
+        let admin = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         let db = try makeDatabase(admin)
         defer { _ = try? admin.query("DROP DATABASE \(db) WITH (FORCE)") }
         let data = rows(20_000)   // about 20 MB
-        let c = try Connection(conninfo: "dbname=\(db)")
+        let c = try Connection(conninfo: "dbname=\(db)", pinSearchPath: false)
         defer { c.close() }
         // 0: from the calling thread; 64 KiB: a queue smaller than most pieces (put waits on the
         // sender); 1 MiB: the sender's size.
@@ -72,10 +72,10 @@ struct CopyTransportTests {
     }
 
     @Test func aServerErrorComesBackThroughTheSenderAndTheConnectionGoesOn() throws {
-        let admin = try Connection(conninfo: "dbname=postgres")
+        let admin = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         let db = try makeDatabase(admin)
         defer { _ = try? admin.query("DROP DATABASE \(db) WITH (FORCE)") }
-        let c = try Connection(conninfo: "dbname=\(db)")
+        let c = try Connection(conninfo: "dbname=\(db)", pinSearchPath: false)
         defer { c.close() }
         c.copyQueueBytes = 64 << 10
         try c.query("CREATE TABLE t (id int CHECK (id < 1000), payload text)")
@@ -92,10 +92,10 @@ struct CopyTransportTests {
     }
 
     @Test func closingMidCopyEndsASenderBlockedOnAServerThatReadsNoMore() throws {
-        let admin = try Connection(conninfo: "dbname=postgres")
+        let admin = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         let db = try makeDatabase(admin)
         defer { _ = try? admin.query("DROP DATABASE \(db) WITH (FORCE)") }
-        let c = try Connection(conninfo: "dbname=\(db)")
+        let c = try Connection(conninfo: "dbname=\(db)", pinSearchPath: false)
         // Row 1 makes the server sleep 60 s: it reads nothing more, so the socket fills and the
         // sender blocks in send() with the rest of the 24 MB queued.
         try c.query("""
@@ -111,7 +111,7 @@ struct CopyTransportTests {
         c.close()
         // close() shuts the socket after a second's patience instead of waiting out the sleep.
         #expect(Date().timeIntervalSince(started) < 30)
-        let check = try Connection(conninfo: "dbname=\(db)")
+        let check = try Connection(conninfo: "dbname=\(db)", pinSearchPath: false)
         defer { check.close() }
         #expect(try check.query("SELECT count(*) FROM t") == [["0"]])
     }

@@ -12,7 +12,7 @@ struct ServerTests {
     func makeDatabase(_ admin: Connection, rows: Int) throws -> String {
         let db = "it_\(UInt32.random(in: 0...UInt32.max))"
         try admin.query("CREATE DATABASE \(try admin.quoteIdentifier(db))")
-        let c = try Connection(conninfo: "dbname=\(db)")
+        let c = try Connection(conninfo: "dbname=\(db)", pinSearchPath: false)
         try c.query(#"""
             CREATE SCHEMA "Data Team";
             CREATE TABLE "Data Team"."Weird ""Name""" (id int, t text, b bytea);
@@ -29,7 +29,7 @@ struct ServerTests {
     }
 
     func counts(_ db: String) throws -> [String: Int] {
-        let c = try Connection(conninfo: "dbname=\(db)")
+        let c = try Connection(conninfo: "dbname=\(db)", pinSearchPath: false)
         var out: [String: Int] = [:]
         let tables = try c.query("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog','information_schema')")
         for t in tables {
@@ -41,7 +41,7 @@ struct ServerTests {
     }
 
     @Test func everyFormatCountsTheServersRows() throws {
-        let admin = try Connection(conninfo: "dbname=postgres")
+        let admin = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         let db = try makeDatabase(admin, rows: 3000)
         defer { _ = try? admin.query("DROP DATABASE \(try admin.quoteIdentifier(db))") }
         let expected = try counts(db)
@@ -81,7 +81,7 @@ struct ServerTests {
 
     @Test func connectionErrorsNeverShowThePassword() throws {
         do {
-            _ = try Connection(conninfo: "host=127.0.0.1 port=1 user=x password=s3cret-pw dbname=y connect_timeout=2")
+            _ = try Connection(conninfo: "host=127.0.0.1 port=1 user=x password=s3cret-pw dbname=y connect_timeout=2", pinSearchPath: false)
             Issue.record("connected to port 1?")
         } catch let e as ServerError {
             #expect(!e.description.contains("s3cret-pw"))
@@ -90,7 +90,7 @@ struct ServerTests {
     }
 
     @Test func quotingFollowsTheServer() throws {
-        let c = try Connection(conninfo: "dbname=postgres")
+        let c = try Connection(conninfo: "dbname=postgres", pinSearchPath: false)
         #expect(try c.quoteIdentifier("Data Team") == "\"Data Team\"")
         #expect(try c.quoteIdentifier("a\"b") == "\"a\"\"b\"")
         #expect(try c.quoteLiteral("it's") == "'it''s'")
