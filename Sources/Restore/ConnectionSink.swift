@@ -113,6 +113,18 @@ public final class ConnectionSink: SQLSink {
         return s.isKeyword(t[0], "select") && t.count >= 4 && s.isKeyword(t[1], "pg_catalog") && s.isKeyword(t[3], "set_config")
     }
 
+    /// The entries of the ACL pass.
+    static let grantEntries: Set<String> = ["ACL", "ACL LANGUAGE", "DEFAULT ACL"]
+
+    /// `SET ROLE role[;]`: the token naming the role, and the name it gives.
+    static func roleSwitch(_ s: SQLStatement) -> (token: SQLToken, role: [UInt8])? {
+        var t = s.significantTokens
+        if t.last?.kind == .semicolon { t.removeLast() }
+        guard t.count == 3, s.isKeyword(t[0], "set"), s.isKeyword(t[1], "role"),
+              let name = s.bytes.withUnsafeBytes({ SQLLexer.identifierName($0, t[2]) }) else { return nil }
+        return (t[2], name)
+    }
+
     /// `ALTER … OWNER TO role[;]`: the token naming the role, and the name it gives.
     static func ownerChange(_ s: SQLStatement) -> (token: SQLToken, role: [UInt8])? {
         var t = s.significantTokens
@@ -135,6 +147,9 @@ public final class ConnectionSink: SQLSink {
                 return nil
             }
             return s.bytes
+        }
+        if active !== connection, let set = Self.roleSwitch(s), set.role == owner {
+            return Array(s.bytes[..<set.token.start]) + Identifier.quote(standIn.loadRole) + Array(s.bytes[set.token.end...])
         }
         guard let change = Self.ownerChange(s), change.role != standIn.loadRole else { return s.bytes }
         if change.role != owner {
@@ -171,6 +186,12 @@ public final class ConnectionSink: SQLSink {
         if standingIn {
             if runsAsLogin(entry) {
                 ranAsLogin.append(entry.label)
+                active = try loginConnection()
+                if role != .login { try run(Array("RESET ROLE;".utf8)); role = .login }
+            } else if Self.grantEntries.contains(entry.desc) {
+                // Grants run no code: in the login's session, where they switch roles as they
+                // say (`SET ROLE R` naming the load role, which owns the objects until the
+                // hand-over; a grantor block's role as it is).
                 active = try loginConnection()
                 if role != .login { try run(Array("RESET ROLE;".utf8)); role = .login }
             } else {

@@ -76,10 +76,6 @@ final class ParallelLoad: @unchecked Sendable {
         return out
     }
 
-    /// Run once every connection has finished the main pass, before the later passes (the load
-    /// role's hand-over).
-    var afterMainPass: (() throws -> Void)?
-
     func run(auditor: CompletenessAuditor, ticker: DumpVisitor, readAhead: ReadAhead) throws {
         let header = try source.readTOC()?.header
         let emitter = main.emitter
@@ -124,7 +120,6 @@ final class ParallelLoad: @unchecked Sendable {
             work(emitter, auditor)
             group.wait()
             if let e = scheduler.failure { throw e }
-            try afterMainPass?()
         }
         do {
             if dataReader != nil {

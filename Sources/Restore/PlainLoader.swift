@@ -29,10 +29,6 @@ public final class PlainLoader: DumpVisitor {
     private var skipping = false
     /// dumpIds whose COPY was run.
     public private(set) var restoredData: Set<Int> = []
-    /// Called once, before the first entry of the ACL pass (a script holds the passes in order,
-    /// as pg_restore printed them: its ACL entries come after every object): the load role's
-    /// hand-over.
-    public var beforeLaterPasses: (() throws -> Void)?
     /// `pg_dump --clean` statements skipped (VocabularyGuard.isCleanStatement).
     public private(set) var cleanStatements = 0
     /// Called before (true) and after (false) a database-level entry runs (the restorer's check
@@ -65,10 +61,6 @@ public final class PlainLoader: DumpVisitor {
                                               fkNotValid: fkNotValid, log: log).first else {
             skipping = true
             return
-        }
-        if ["ACL", "ACL LANGUAGE", "DEFAULT ACL"].contains(e.desc), let hook = beforeLaterPasses {
-            beforeLaterPasses = nil
-            try hook()
         }
         let databaseLevel = RestorePlan.isDatabaseLevel(e)
         if databaseLevel { try aroundDatabaseLevel?(true) }

@@ -58,7 +58,9 @@ extension Restorer {
             changes.append(.init(key: .init(kind: "database", name: options.scratchName), what: "missing"))
             return changes
         }
-        let fixed = (options.inPlace ? [] : [("owner", options.owner)]) + [("is template", "false"), ("allows connections", "true")]
+        // Its owner: the load role until the hand-over (a failure before it), then the owner role.
+        let owner = handedOver ? options.owner : (loadRole?.name ?? options.owner)
+        let fixed = (options.inPlace ? [] : [("owner", owner)]) + [("is template", "false"), ("allows connections", "true")]
         for (property, wanted) in fixed where row[property] != wanted {
             let what = "\(property) \(row[property] ?? "(none)"), must be \(wanted)"
             if !changes.contains(where: { $0.key == key && $0.what.hasPrefix(property + " ") }) { changes.append(.init(key: key, what: what)) }

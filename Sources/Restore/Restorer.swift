@@ -419,6 +419,8 @@ public final class Restorer {
     /// The role the load runs as, while it does (nil: the load runs as the owner role through
     /// the login's sessions).
     var loadRole: LoadRole?
+    /// Whether the load role's work was handed over to the owner role (the scratch database is R's).
+    var handedOver = false
     /// The sinks whose sessions run as the load role, for the hand-over.
     private var standInSinks: [ConnectionSink] = []
     private let sessionsLock = NSLock()
@@ -483,6 +485,10 @@ public final class Restorer {
         guard sinks.contains(where: { $0.standingIn }) else { return }
         let c = try session(as: nil)
         defer { c.close() }
+        // The scratch database as declared so far (the load role owned it: its code may have
+        // changed it), then its new owner declared.
+        try databaseLevelEntry(c, before: true)
+        defer { try? databaseLevelEntry(c, before: false) }
         do {
             try role.handOver(c, database: options.scratchName, to: options.owner)
         } catch var e as ServerError {
@@ -504,6 +510,7 @@ public final class Restorer {
             }
         }
         for sink in sinks { sink.handOver() }
+        handedOver = true
         log("handed the load role's objects over to \(options.owner)")
     }
 
@@ -555,12 +562,10 @@ public final class Restorer {
             if options.jobs > 1 {
                 let parallel = try ParallelLoad(restorer: self, source: source, entries: entries, main: (conn, sink, emitter),
                                                 created: created, jobs: options.jobs)
-                parallel.afterMainPass = { [self] in try handOver() }
                 try parallel.run(auditor: auditor, ticker: ticker, readAhead: readAhead)
                 sinks += parallel.workerSinks
                 auditors += parallel.workerAuditors
             } else {
-                emitter.beforeLaterPasses = { [self] in try handOver() }
                 try readAhead.run(source, into: TeeVisitor([auditor, emitter, ticker]), poll: Interrupt.check)
             }
             let plan = emitter.plan
@@ -570,7 +575,6 @@ public final class Restorer {
             let loader = PlainLoader(sink: sink, serverMajor: conn.serverVersion / 10000, selection: options.selection,
                                      fkNotValid: options.bulkLoad.contains(.fkNotValid), scratchDatabase: options.scratchName,
                                      log: log, rewrite: plainRewrite)
-            loader.beforeLaterPasses = { [self] in try handOver() }
             loader.aroundDatabaseLevel = { [unowned self] before in try self.databaseLevelEntry(conn, before: before) }
             try readAhead.run(source, into: TeeVisitor([auditor, loader, ticker]), poll: Interrupt.check)
             restoredData = loader.restoredData

@@ -53,6 +53,11 @@ struct OutsideWorldTests {
     static func cluster() async throws -> Cluster {
         let c = try await Clusters.shared.cluster(15, named: "outside-world")
         try RestoreSetup.prepare(c)
+        // A login without CREATEROLE: pgreown cannot make a role for the load, so the dump's code
+        // runs as the owner role, which owns the live database — what this check is for.
+        let r = try c.psql(["-c", "DO $$ BEGIN CREATE ROLE ow_nocr LOGIN CREATEDB; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                            "-c", "GRANT dest_owner, grantor_role TO ow_nocr"])
+        guard r.status == 0 else { throw ClusterError("ow_nocr: \(r.stderr)") }
         return c
     }
 
@@ -62,7 +67,9 @@ struct OutsideWorldTests {
         var text = try String(contentsOfFile: Paths.fixture("pg15/app.plain.sql"), encoding: .utf8)
         let end = "--\n-- PostgreSQL database dump complete\n"
         guard let at = text.range(of: end) else { throw ClusterError("the fixture has no end marker") }
-        text.insert(contentsOf: added, at: at.lowerBound)
+        // Before the grants, where pg_dump prints objects (after them the guard refuses them).
+        let firstACL = text.range(of: "; Type: ACL;").flatMap { acl in text.range(of: "--\n-- Name: ", options: .backwards, range: text.startIndex..<acl.lowerBound) }
+        text.insert(contentsOf: added, at: firstACL?.lowerBound ?? at.lowerBound)
         if let properties {
             guard let first = text.range(of: "--\n-- Name: ") else { throw ClusterError("the fixture has no entry") }
             text.insert(contentsOf: "--\n-- Name: app; Type: DATABASE PROPERTIES; Schema: -; Owner: app_owner\n--\n\n\(properties)\n\n", at: first.lowerBound)
@@ -110,9 +117,19 @@ struct OutsideWorldTests {
         """
     }
 
-    static func restore(_ c: Cluster, _ dump: String, into live: String) throws -> RunResult {
+    static func restore(_ c: Cluster, _ dump: String, into live: String, login: String = "restorer") throws -> RunResult {
         try run(Paths.binary, ["restore", dump, "-d", live, "--owner", "dest_owner",
-                               "--target", c.conninfo(db: "postgres", user: "restorer")], timeout: 120)
+                               "--target", c.conninfo(db: "postgres", user: login)], timeout: 120)
+    }
+
+    /// With a role made for the load (the login has CREATEROLE) the same code cannot act on the
+    /// owner role's behalf at all: the load stops at its error, nothing outside changed.
+    static func expectTheLoadRoleCannot(_ c: Cluster, _ dump: String, _ live: String) throws {
+        let r = try restore(c, dump, into: live)
+        #expect(r.status == 1 && r.stderr.contains("the load runs as pgreown_load_"), "\(r.stderr)")
+        #expect(r.stderr.contains("must be owner of") || r.stderr.contains("permission denied"), "\(r.stderr)")
+        #expect(!r.stderr.contains("changed during the restore"), "\(r.stderr)")
+        #expect(lastLine(r.stderr).contains("\(live) is untouched"), "\(r.stderr)")
     }
 
     /// Nothing swapped: the live database still holds its sentinel, no scratch database is left.
@@ -132,7 +149,8 @@ struct OutsideWorldTests {
             c.dropDatabase(live)
         }
         let dump = try Self.tampered(added: Self.checkCalls("EXECUTE 'ALTER DATABASE \(live) CONNECTION LIMIT 0'"), in: tmp)
-        let r = try Self.restore(c, dump, into: live)
+        try Self.expectTheLoadRoleCannot(c, dump, live)
+        let r = try Self.restore(c, dump, into: live, login: "ow_nocr")
         try Self.expectNothingSwapped(c, live, r)
         #expect(r.stderr.contains("changed during the restore, not by pgreown: database \(live): connection limit -1 → 0"), "\(r.stderr)")
         let last = lastLine(r.stderr)
@@ -148,7 +166,8 @@ struct OutsideWorldTests {
             c.dropDatabase(live)
         }
         let dump = try Self.tampered(added: Self.checkCalls("ALTER ROLE dest_owner SET work_mem = '77MB'"), in: tmp)
-        let r = try Self.restore(c, dump, into: live)
+        try Self.expectTheLoadRoleCannot(c, dump, live)
+        let r = try Self.restore(c, dump, into: live, login: "ow_nocr")
         try Self.expectNothingSwapped(c, live, r)
         #expect(r.stderr.contains("settings of role dest_owner: created (work_mem 77MB)"), "\(r.stderr)")
         let last = lastLine(r.stderr)
