@@ -10,9 +10,9 @@ import Ownership
 /// create roles, pgreown makes one for the run: a login with a random name and password, `VALID
 /// UNTIL` an hour ahead, no attributes, a member of nothing (but, owning the scratch database, of `pg_database_owner` there). It owns the scratch database and
 /// everything the load creates; a `RESET ROLE` or `set_config('role', …)` in the dump's code
-/// leaves it where it is. After the main pass the login hands its work to R (`REASSIGN OWNED BY
-/// load TO R`: the objects, the scratch database, the grantors in their ACLs), runs the owner
-/// changes to other roles it deferred, and the ACL pass runs as before, in the login's session.
+/// leaves it where it is. When the load ends the login hands its work to R (`REASSIGN OWNED BY
+/// load TO R`: the objects, the scratch database, the grantors in their ACLs) and runs the owner
+/// changes to other roles it deferred; the checks follow.
 /// The role is dropped at the end; a leftover of a killed run (its `VALID UNTIL` past) is dropped
 /// by the next run.
 ///

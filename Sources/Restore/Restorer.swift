@@ -475,7 +475,7 @@ public final class Restorer {
         }
     }
 
-    /// After the main pass: what the load role made becomes R's, the owner changes it deferred
+    /// When the load ends: what the load role made becomes R's, the owner changes it deferred
     /// run (as R, as they would have without a load role), and every session goes on as the login.
     func handOver() throws {
         guard let role = loadRole else { return }

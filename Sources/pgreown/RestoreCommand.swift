@@ -16,11 +16,11 @@ struct RestoreCommand: ParsableCommand {
         every entry the login cannot run is listed at once (event triggers, foreign-data wrappers, \
         C functions, untrusted languages, extensions the server lacks) with the option that skips it
         2. the scratch database DB-restore is created from template0 with the dump's encoding and \
-        locale, owned by the owner role (a leftover one is dropped first)
+        locale, owned by the load role (below) or the owner role (a leftover one is dropped first)
         3. the dump is loaded as a role made for the run (where the login has CREATEROLE: its \
         code cannot reach the login's rights, even by RESET ROLE; the role hands everything to the \
-        owner role after the main pass and is dropped), else as the owner role (SET ROLE), said in \
-        one line; every object ends up owned by the owner role; extensions the server does not trust (a trusted one is the owner role's), superuser-only \
+        owner role when the load ends and is dropped; --load-login names one you manage), else as \
+        the owner role (SET ROLE), said in one line; every object ends up owned by the owner role; extensions the server does not trust (a trusted one is the owner role's), superuser-only \
         entries, entries owned by a predefined role, ACLs of built-in objects and the database's own \
         settings run as the login and are listed (verify --owner R lists them with the reason); \
         COPY and INSERT data stream as they are decompressed, and \
