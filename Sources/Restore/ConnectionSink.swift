@@ -115,14 +115,23 @@ public final class ConnectionSink: SQLSink {
 
     /// The entries of the ACL pass.
     static let grantEntries: Set<String> = ["ACL", "ACL LANGUAGE", "DEFAULT ACL"]
+    /// Grant entries met while the load role stands in, with their statements: run, as without a
+    /// load role, by `runDeferredGrants` after the hand-over.
+    public private(set) var deferredGrants: [(entry: TOCEntry, statements: [[UInt8]])] = []
 
-    /// `SET ROLE role[;]`: the token naming the role, and the name it gives.
-    static func roleSwitch(_ s: SQLStatement) -> (token: SQLToken, role: [UInt8])? {
-        var t = s.significantTokens
-        if t.last?.kind == .semicolon { t.removeLast() }
-        guard t.count == 3, s.isKeyword(t[0], "set"), s.isKeyword(t[1], "role"),
-              let name = s.bytes.withUnsafeBytes({ SQLLexer.identifierName($0, t[2]) }) else { return nil }
-        return (t[2], name)
+    /// The grants kept for after the hand-over, in the order the dump gave them, in the login's
+    /// session (as the owner role, or as the grantor they name).
+    public func runDeferredGrants() throws {
+        let grants = deferredGrants
+        deferredGrants = []
+        for g in grants {
+            current = g.entry
+            try switchRole(for: g.entry)
+            for sql in g.statements { try run(sql) }
+            if g.statements.contains(where: { $0.firstRange(of: Array("ROLE".utf8)) != nil || $0.firstRange(of: Array("AUTHORIZATION".utf8)) != nil }) {
+                role = .unknown
+            }
+        }
     }
 
     /// `ALTER … OWNER TO role[;]`: the token naming the role, and the name it gives.
@@ -148,8 +157,9 @@ public final class ConnectionSink: SQLSink {
             }
             return s.bytes
         }
-        if active !== connection, let set = Self.roleSwitch(s), set.role == owner {
-            return Array(s.bytes[..<set.token.start]) + Identifier.quote(standIn.loadRole) + Array(s.bytes[set.token.end...])
+        if let entry = current, Self.grantEntries.contains(entry.desc), !runsAsLogin(entry), !deferredGrants.isEmpty {
+            deferredGrants[deferredGrants.count - 1].statements.append(s.bytes)
+            return nil
         }
         guard let change = Self.ownerChange(s), change.role != standIn.loadRole else { return s.bytes }
         if change.role != owner {
@@ -182,6 +192,11 @@ public final class ConnectionSink: SQLSink {
         entriesRun += 1
         onEntry?(entry)
         if let o = entry.owner, EntryPolicy.isPredefinedRole(o) { predefinedOwners.insert(text(o)) }
+        try switchRole(for: entry)
+    }
+
+    /// The session and role entry `entry` runs in.
+    private func switchRole(for entry: TOCEntry) throws {
         if handedOver { active = try loginConnection() }
         if standingIn {
             if runsAsLogin(entry) {
@@ -189,11 +204,9 @@ public final class ConnectionSink: SQLSink {
                 active = try loginConnection()
                 if role != .login { try run(Array("RESET ROLE;".utf8)); role = .login }
             } else if Self.grantEntries.contains(entry.desc) {
-                // Grants run no code: in the login's session, where they switch roles as they
-                // say (`SET ROLE R` naming the load role, which owns the objects until the
-                // hand-over; a grantor block's role as it is).
-                active = try loginConnection()
-                if role != .login { try run(Array("RESET ROLE;".utf8)); role = .login }
+                // Grants run no code, and must meet their objects with their final owners (a
+                // dump revokes an owner's own privileges): kept for after the hand-over.
+                deferredGrants.append((entry, []))
             } else {
                 active = connection
             }

@@ -511,6 +511,7 @@ public final class Restorer {
         }
         for sink in sinks { sink.handOver() }
         handedOver = true
+        for sink in sinks { try sink.runDeferredGrants() }
         log("handed the load role's objects over to \(options.owner)")
     }
 
