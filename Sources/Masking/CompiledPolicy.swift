@@ -1,0 +1,113 @@
+import DumpFormat
+import Foundation
+
+/// A policy checked against a dump (`verify --policy`, and `restore` before it contacts the
+/// server): every table and column exists, each transformer fits its column's type, unique and
+/// primary-key columns keep unique values, a foreign key's columns are masked as the key they
+/// reference. Refusals name the policy file and line.
+public final class CompiledPolicy: @unchecked Sendable {
+    public struct Plan: @unchecked Sendable {
+        public var table: String
+        public var rule: DataPolicy.TableRule
+        public var info: DumpTables.Table?
+        public var filter: RowFilter?
+        public var kinds: [String: RowFilter.Kind] = [:]
+    }
+    public let policy: DataPolicy
+    public let key: [UInt8]
+    public let tables: DumpTables
+    /// What will happen, one line per table the policy touches.
+    public private(set) var summary: [String] = []
+    /// Warnings (patterns that match no table…).
+    public private(set) var warnings: [String] = []
+    private var plans: [String: Plan] = [:]
+
+    public init(_ policy: DataPolicy, entries: [TOCEntry], key: [UInt8]) throws {
+        self.policy = policy
+        self.key = key
+        tables = DumpTables(entries: entries)
+        func refuse(_ line: Int, _ m: String) -> PolicyError { PolicyError(file: policy.file, line: line, m, kind: .data) }
+        for rule in policy.tables where !rule.isPattern {
+            guard tables.tables[rule.pattern] != nil else { throw refuse(rule.line, "table \(rule.pattern) is not in the dump") }
+        }
+        for rule in policy.tables where rule.isPattern {
+            if !tables.order.contains(where: { DataPolicy.glob(rule.pattern, $0) }) { warnings.append("\(policy.file):\(rule.line): \(rule.pattern) matches no table of the dump") }
+        }
+        var masked: [String: [String: String]] = [:]  // table → column → transformer summary
+        for name in tables.order {
+            guard let t = tables.tables[name], let rule = policy.rule(schema: t.schema, table: t.name) else { continue }
+            var plan = Plan(table: name, rule: rule, info: t)
+            if !rule.data {
+                summary.append("\(name): data left out")
+                plans[name] = plan
+                continue
+            }
+            if t.dataIsInserts && (rule.whereText != nil || rule.samplePercent != nil || !rule.columns.isEmpty) {
+                throw refuse(rule.line, "\(name): the dump holds its data as INSERT statements (pg_dump --inserts); a policy masks or filters COPY data only")
+            }
+            if let w = rule.whereText {
+                do { plan.filter = try RowFilter.parse(w) } catch { throw refuse(rule.whereLine, "\(name): \(error)") }
+                for c in plan.filter?.columns ?? [] {
+                    guard let col = t.column(c) else { throw refuse(rule.whereLine, "\(name): where names column \(c), which the table does not have") }
+                    plan.kinds[c] = RowFilter.kind(ofType: col.baseType)
+                }
+            }
+            for c in rule.columns {
+                guard let col = t.column(c.column) else { throw refuse(c.line, "\(name): no column \(c.column) (columns: \(t.columns.map(\.name).joined(separator: ", ")))") }
+                try Self.fits(c.transformer, col, unique: t.unique.contains(c.column), table: name, line: c.line, file: policy.file)
+                masked[name, default: [:]][c.column] = Self.identity(c.transformer)
+            }
+            var parts: [String] = []
+            if let w = rule.whereText { parts.append("rows where \(w)") }
+            if let p = rule.samplePercent { parts.append("a \(p)% sample by \(t.primaryKey.isEmpty ? "the whole row" : "primary key (\(t.primaryKey.joined(separator: ", ")))")") }
+            if !rule.columns.isEmpty { parts.append(rule.columns.map { "\($0.column): \($0.transformer.summary)" }.joined(separator: "; ")) }
+            summary.append("\(name): " + (parts.isEmpty ? "unchanged" : parts.joined(separator: "; ")))
+            plans[name] = plan
+        }
+        // A foreign key still joins only if its columns are masked exactly as the key it references.
+        for fk in tables.foreignKeys {
+            for (c, pc) in zip(fk.columns, fk.parentColumns) {
+                let mine = masked[fk.table]?[c], theirs = masked[fk.parent]?[pc]
+                guard mine != theirs else { continue }
+                let rule = policy.rule(schema: tables.tables[fk.table]?.schema ?? "", table: tables.tables[fk.table]?.name ?? "")
+                    ?? policy.rule(schema: tables.tables[fk.parent]?.schema ?? "", table: tables.tables[fk.parent]?.name ?? "")
+                let line = rule?.columns.first(where: { $0.column == c })?.line ?? rule?.line ?? 0
+                throw refuse(line, "\(fk.table).\(c) references \(fk.parent).\(pc): both must be masked alike (\(mine ?? "unmasked") vs \(theirs ?? "unmasked")), or the key no longer joins")
+            }
+        }
+    }
+
+    /// Transformers that give equal outputs for equal inputs compare equal here.
+    static func identity(_ t: Transformer) -> String {
+        if case .template = t { return "template (row-numbered)" }
+        return t.summary
+    }
+
+    static func fits(_ t: Transformer, _ col: DumpTables.Column, unique: Bool, table: String, line: Int, file: String) throws {
+        func refuse(_ m: String) -> PolicyError {
+            PolicyError(file: file, line: line, "\(table).\(col.name) (\(col.type)): \(m)", kind: .data)
+        }
+        if col.isArray { throw refuse("array columns cannot be masked") }
+        switch t {
+        case .set(let v):
+            if v == nil && col.notNull { throw refuse("set: null on a NOT NULL column") }
+            if v != nil && unique { throw refuse("a unique or primary-key column cannot be set to one constant (use hash or template)") }
+            if let v, col.integerMax != nil, Int64(v) == nil { throw refuse("set: '\(v)' is not an integer") }
+        case .hash(let kind):
+            switch kind {
+            case .integer: if col.integerMax == nil { throw refuse("hash: integer needs an integer column") }
+            case .uuid: if !(col.baseType == "uuid" || col.isTextual) { throw refuse("hash: uuid needs a uuid or text column") }
+            case .text, .email: if !col.isTextual { throw refuse("hash: \(kind.rawValue) needs a text column") }
+            }
+        case .email, .regexReplace, .template, .fake, .truncate:
+            if !col.isTextual { throw refuse("\(t.name) needs a text column") }
+            if unique, case .fake = t { throw refuse("fake values repeat: a unique column needs hash or template") }
+            if unique, case .truncate = t { throw refuse("truncate makes values collide: a unique column needs hash or template") }
+        case .json(_, let then):
+            if !col.isJSON { throw refuse("json needs a json or jsonb column") }
+            if case .hash(.integer) = then { throw refuse("json: hash integer is not supported inside JSON") }
+        }
+    }
+
+    func plan(schema: String, table: String) -> Plan? { plans["\(schema).\(table)"] }
+}
