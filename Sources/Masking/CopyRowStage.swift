@@ -85,6 +85,24 @@ public final class CopyRowStage {
         return .transform
     }
 
+    /// `--inserts` data of `entry` starts: left out, or passed through (a policy that filters or
+    /// masks such a table is refused by `CompiledPolicy`).
+    public func beginInserts(_ entry: TOCEntry) throws -> Decision {
+        guard let ns = entry.namespace, let tag = entry.tag,
+              let p = policy.plan(schema: text(ns), table: text(tag)) else { return .passThrough }
+        if !p.rule.data {
+            var c = PolicyTableCount(table: p.table)
+            c.dataLeftOut = true
+            counters.record(entry.dumpId, c)
+            return .leaveOut
+        }
+        guard p.filter == nil && p.rule.samplePercent == nil && p.rule.columns.isEmpty else {
+            throw DumpError(.unsupported, file: policy.policy.file, entry: entry.label,
+                            "the dump holds this table's data as INSERT statements (pg_dump --inserts); a policy masks or filters COPY data only")
+        }
+        return .passThrough
+    }
+
     public func feed(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         var start = 0
         for k in 0..<bytes.count where bytes[k] == 0x0a {
