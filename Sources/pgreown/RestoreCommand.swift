@@ -49,6 +49,16 @@ struct RestoreCommand: ParsableCommand {
         the owner is derived from DB_DATABASE as the job does (a trailing _production and a \
         leading draft_ or draft- stripped, - turned into _), and the log says so.
 
+        --policy FILE masks and subsets the data on the way in (docs/restore.md, "Masking and \
+        subsetting"): per table, data: false leaves its data out (schema.table patterns with *), \
+        where: "SQL subset" and sample: N% keep some rows (evaluated on the client, never sent to \
+        the server), and columns: name: {transformer} masks values — set, hash (text, integer, \
+        uuid, email), email, regex_replace, template ({row}, {hash}), fake, truncate, json. Keyed \
+        transformers use HMAC-SHA256 with $PGREOWN_MASK_KEY or --mask-key-file: the same value masks \
+        alike in every table, so masked keys still join. The policy is checked against the dump \
+        before the server is contacted (exit 64 for a wrong policy, 65 for one that does not fit \
+        the dump, naming the policy's line); the rows check compares the rows the policy kept.
+
         --transform FILE runs in the restored database after the checks and before the swap, so \
         the live database never holds untransformed data. SIGTERM or SIGINT stops the restore \
         cleanly (the scratch database is dropped, the live one untouched; exit 143 or 130).

@@ -27,6 +27,11 @@ struct Verify: ParsableCommand {
         (else --missing-roles decides), third-party grantors are reachable, and which entries need \
         a superuser. Nothing is written to the server.
 
+        With --policy FILE, the data policy restore --policy would apply is checked against the \
+        dump (tables, columns, each transformer against its column's type, unique and foreign-key \
+        columns) and what it does per table is printed; a policy that is wrong exits 64, one that \
+        does not fit the dump 65, naming the policy's line.
+
         Exit 0 when complete (and the ownership policy is met); 65 when the input is malformed or \
         incomplete (the message names the byte offset or TOC entry); 1 when the structure is sound \
         but a check fails (trailing bytes, a missing role under --missing-roles fail, an owner the \
