@@ -55,7 +55,7 @@ public final class CompiledPolicy: @unchecked Sendable {
             for c in rule.columns {
                 guard let col = t.column(c.column) else { throw refuse(c.line, "\(name): no column \(c.column) (columns: \(t.columns.map(\.name).joined(separator: ", ")))") }
                 try Self.fits(c.transformer, col, unique: t.unique.contains(c.column), table: name, line: c.line, file: policy.file)
-                masked[name, default: [:]][c.column] = Self.identity(c.transformer)
+                masked[name, default: [:]][c.column] = Self.identity(c.transformer, "\(name).\(c.column)")
             }
             var parts: [String] = []
             if let w = rule.whereText { parts.append("rows where \(w)") }
@@ -78,8 +78,9 @@ public final class CompiledPolicy: @unchecked Sendable {
     }
 
     /// Transformers that give equal outputs for equal inputs compare equal here.
-    static func identity(_ t: Transformer) -> String {
-        if case .template = t { return "template (row-numbered)" }
+    /// (A template with `{row}` numbers the rows of its own table: it matches nothing elsewhere.)
+    static func identity(_ t: Transformer, _ column: String) -> String {
+        if case .template(let s) = t, s.contains("{row}") { return "template with {row} in \(column)" }
         return t.summary
     }
 
@@ -88,6 +89,17 @@ public final class CompiledPolicy: @unchecked Sendable {
             PolicyError(file: file, line: line, "\(table).\(col.name) (\(col.type)): \(m)", kind: .data)
         }
         if col.isArray { throw refuse("array columns cannot be masked") }
+        // Outputs of a known length must fit a character varying(n) / character(n).
+        if let n = col.maxLength {
+            let length: Int? = switch t {
+            case .hash(.text): 24
+            case .hash(.email): 34
+            case .hash(.uuid): 36
+            case .email(let d): d.map { 14 + $0.count }
+            default: nil
+            }
+            if let length, length > n { throw refuse("\(t.summary) writes \(length) characters; the column holds \(n)") }
+        }
         switch t {
         case .set(let v):
             if v == nil && col.notNull { throw refuse("set: null on a NOT NULL column") }

@@ -149,6 +149,11 @@ extension DumpTables.Column {
         return t.trimmingCharacters(in: .whitespaces)
     }
     var isArray: Bool { type.hasSuffix("]") }
+    /// n of `character varying(n)` / `character(n)`.
+    var maxLength: Int? {
+        guard isTextual, let open = type.firstIndex(of: "("), let close = type.firstIndex(of: ")"), open < close else { return nil }
+        return Int(type[type.index(after: open)..<close].trimmingCharacters(in: .whitespaces))
+    }
     var integerMax: UInt64? {
         switch baseType {
         case "smallint", "int2": UInt64(Int16.max)

@@ -82,8 +82,8 @@ struct PolicyTests {
         let made = try c.psql(["-c", PolicySource.schema], db: db)
         try #require(made.status == 0, "\(made.stderr)")
         let tmp = try TempDir()
-        let custom = tmp.file("src.dump"), piped = tmp.file("piped.dump"), plain = tmp.file("src.sql"), policy = tmp.file("policy.yml")
-        for args in [["-Fc", "-f", custom], ["-Fp", "-f", plain]] {
+        let custom = tmp.file("src.dump"), directory = tmp.file("src.dir"), piped = tmp.file("piped.dump"), plain = tmp.file("src.sql"), policy = tmp.file("policy.yml")
+        for args in [["-Fc", "-f", custom], ["-Fd", "-f", directory], ["-Fp", "-f", plain]] {
             let r = try run(c.tool("pg_dump"), args + c.clientArgs(user: "postgres", db: db), env: Cluster.clientEnv)
             try #require(r.status == 0, "\(r.stderr)")
         }
@@ -97,6 +97,7 @@ struct PolicyTests {
             ("custom via stdin", ["--policy", policy], "key-one", piped),
             ("plain file --jobs 4", ["--policy", policy, "--jobs", "4", "--json", plain], "key-two", nil),
             ("custom file --jobs 4", ["--policy", policy, "--jobs", "4", custom], "key-one", nil),
+            ("directory --jobs 2", ["--policy", policy, "--jobs", "2", directory], "key-one", nil),
         ]
         var fingerprints: [String] = []
         for (what, args, key, stdin) in runs {
@@ -129,6 +130,7 @@ struct PolicyTests {
         }
         #expect(fingerprints[0] == fingerprints[1], "same key, same masked values")
         #expect(fingerprints[0] == fingerprints[3], "same key with --jobs 4")
+        #expect(fingerprints[0] == fingerprints[4], "same key from a directory archive")
         #expect(fingerprints[0] != fingerprints[2], "another key, other masked values")
 
         // A policy naming a column the dump does not have: refused, naming its line; nothing created.
@@ -138,6 +140,13 @@ struct PolicyTests {
         #expect(r.status == 65, "\(r.stderr)")
         #expect(r.stderr.contains("bad.yml:5:") && r.stderr.contains("nickname"), "\(r.stderr)")
         #expect(try Self.one(c.connect(), "SELECT count(*) FROM pg_database WHERE datname LIKE '\(live)%'") == "0")
+        // No key: refused as a usage error before the server is contacted.
+        let (nk, nkLive) = try Self.restore(c, ["--policy", policy, custom], key: "")
+        #expect(nk.status == 64 && nk.stderr.contains("PGREOWN_MASK_KEY"), "\(nk.stderr)")
+        #expect(try Self.one(c.connect(), "SELECT count(*) FROM pg_database WHERE datname LIKE '\(nkLive)%'") == "0")
+        // A plain script from a pipe cannot be checked before it runs: refused.
+        let (pp, _) = try Self.restore(c, ["--policy", policy], key: "k", stdin: plain)
+        #expect(pp.status == 64 && pp.stderr.contains("from a pipe"), "\(pp.stderr)")
         // verify --policy says what happens per table, and refuses the same file.
         let v = try pgreown("verify", "--policy", policy, custom)
         #expect(v.status == 0 && v.stdout.contains("public.audit_events: data left out"), "\(v.stdout)\(v.stderr)")

@@ -31,7 +31,7 @@ private func table(_ name: String, _ defn: String, id: Int) -> TOCEntry {
 }
 
 private let entries: [TOCEntry] = [
-    table("users", "CREATE TABLE public.users (\n    id integer NOT NULL,\n    email text NOT NULL,\n    name character varying(100),\n    password_digest text\n);\n", id: 1),
+    table("users", "CREATE TABLE public.users (\n    id integer NOT NULL,\n    email text NOT NULL,\n    name character varying(100),\n    password_digest text,\n    code character varying(10)\n);\n", id: 1),
     table("emails", "CREATE TABLE public.emails (\n    id bigint NOT NULL,\n    address text,\n    body text,\n    created_at timestamp with time zone,\n    state text\n);\n", id: 2),
     table("content_items", "CREATE TABLE public.content_items (\n    id integer NOT NULL,\n    payload_version integer NOT NULL,\n    doc jsonb\n);\n", id: 3),
     table("audit_log", "CREATE TABLE public.audit_log (\n    id integer\n);\n", id: 4),
@@ -97,6 +97,7 @@ struct PolicyParseTests {
         ("tables:\n  public.emails:\n    where: \"sent_at > now()\"\n", 3, "column sent_at"),
         ("tables:\n  public.emails:\n    where: \"state = \"\n", 3, "expected a value"),
         ("tables:\n  public.users:\n    columns:\n      email: {hash: email\n", nil, "not valid YAML"),
+        ("tables:\n  public.users:\n\n    columns:\n      code: {hash: email}\n", 5, "writes 34 characters; the column holds 10"),
         ("tables:\n  public.content_items:\n    columns:\n      payload_version: {json: {path: '$.a', then: {set: 1}}}\n", 4, "json needs a json"),
     ] as [(String, Int?, String)])
     func refusedWithItsLine(yaml: String, line: Int?, message: String) {
@@ -206,5 +207,31 @@ struct PolicyParseTests {
         #expect(Timestamps.seconds("2023-11-14 22:13:20.25") == 1_700_000_000.25)
         #expect(Timestamps.seconds("infinity") == .infinity)
         #expect(Timestamps.seconds("yesterday") == nil)
+    }
+
+    @Test func sampleKeepsADeterministicShareByPrimaryKey() throws {
+        let rows = (1...2000).map { "\($0)\tu\($0)@x\tn\tp\n" }.joined()
+        let yaml = "tables:\n  public.users:\n    sample: 10%\n"
+        let (a, count) = try stage(yaml, table: "users", columns: "id, email, name, password_digest", rows: rows, chunk: 4096)
+        let (b, _) = try stage(yaml, table: "users", columns: "id, email, name, password_digest", rows: rows, chunk: 7)
+        let (c, _) = try stage(yaml, table: "users", columns: "id, email, name, password_digest", rows: rows, key: "other", chunk: 4096)
+        #expect(a == b)
+        #expect(a != c)
+        let kept = try #require(count?.rowsKept)
+        #expect(kept > 140 && kept < 260, "\(kept)")
+        #expect(count?.rowsRead == 2000 && count.map { $0.rowsKept + $0.rowsDropped } == 2000)
+        // Keyed by the primary key alone: other columns changing keeps the same ids.
+        let rows2 = (1...2000).map { "\($0)\tother\($0)@y\tm\tq\n" }.joined()
+        let (d, _) = try stage(yaml, table: "users", columns: "id, email, name, password_digest", rows: rows2, chunk: 4096)
+        #expect(a.split(separator: "\n").map { $0.prefix(while: { $0 != "\t" }) } == d.split(separator: "\n").map { $0.prefix(while: { $0 != "\t" }) })
+        let (none, _) = try stage("tables:\n  public.users:\n    sample: 0%\n", table: "users", columns: "id, email, name, password_digest", rows: rows)
+        #expect(none == "\\.\n")
+    }
+
+    @Test func insertsDataIsRefusedUnlessLeftOut() throws {
+        var withInserts = entries
+        withInserts.append(TOCEntry(dumpId: 7, hadDumper: true, tag: Array("users".utf8), desc: "TABLE DATA", section: .data, namespace: Array("public".utf8)))
+        let p = try DataPolicy.parse("tables:\n  public.users:\n    columns:\n      name: {fake: name}\n", file: "p.yml")
+        #expect(throws: PolicyError.self) { try CompiledPolicy(p, entries: withInserts, key: [1]) }
     }
 }
