@@ -64,6 +64,11 @@ public final class CompiledPolicy: @unchecked Sendable {
             summary.append("\(name): " + (parts.isEmpty ? "unchanged" : parts.joined(separator: "; ")))
             plans[name] = plan
         }
+        // Rows whose parent a filter drops would break the foreign key when it is added.
+        for fk in tables.foreignKeys where fk.table != fk.parent {
+            guard let parent = plans[fk.parent], parent.filter != nil || parent.rule.samplePercent != nil || !parent.rule.data else { continue }
+            warnings.append("\(policy.file):\(parent.rule.line): \(fk.parent) is filtered, and \(fk.table) references it (\(fk.columns.joined(separator: ", "))): a row whose parent is dropped fails that foreign key; filter \(fk.table) to match")
+        }
         // A foreign key still joins only if its columns are masked exactly as the key it references.
         for fk in tables.foreignKeys {
             for (c, pc) in zip(fk.columns, fk.parentColumns) {

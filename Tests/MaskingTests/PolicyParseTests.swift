@@ -228,6 +228,21 @@ struct PolicyParseTests {
         #expect(none == "\\.\n")
     }
 
+    @Test func aFilteredParentIsWarnedOf() throws {
+        var withFK = entries
+        withFK.append(TOCEntry(dumpId: 8, tag: Array("emails emails_user_fkey".utf8), desc: "FK CONSTRAINT", section: .postData,
+                               defn: Array("ALTER TABLE ONLY public.emails\n    ADD CONSTRAINT emails_user_fkey FOREIGN KEY (state) REFERENCES public.users(email);\n".utf8),
+                               namespace: Array("public".utf8)))
+        let p = try DataPolicy.parse("tables:\n  public.users:\n    where: \"id < 10\"\n", file: "p.yml")
+        let c = try CompiledPolicy(p, entries: withFK, key: [1])
+        #expect(c.warnings.count == 1 && c.warnings[0].hasPrefix("p.yml:2: public.users is filtered, and public.emails references it (state)"), "\(c.warnings)")
+        // Masking a referenced key without its foreign key is refused.
+        let m = try DataPolicy.parse("tables:\n  public.users:\n    columns:\n      email: {hash: email}\n", file: "p.yml")
+        #expect(throws: PolicyError.self) { try CompiledPolicy(m, entries: withFK, key: [1]) }
+        let both = try DataPolicy.parse("tables:\n  public.users:\n    columns:\n      email: {hash: email}\n  public.emails:\n    columns:\n      state: {hash: email}\n", file: "p.yml")
+        #expect(throws: Never.self) { try CompiledPolicy(both, entries: withFK, key: [1]) }
+    }
+
     @Test func insertsDataIsRefusedUnlessLeftOut() throws {
         var withInserts = entries
         withInserts.append(TOCEntry(dumpId: 7, hadDumper: true, tag: Array("users".utf8), desc: "TABLE DATA", section: .data, namespace: Array("public".utf8)))
