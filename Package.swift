@@ -32,7 +32,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Fuzzing (scripts/fuzz): the targets, and the libFuzzer/replay binary.
-        .target(name: "FuzzTargets", dependencies: ["DumpFormat", "Ownership", "Restore"]),
+        .target(name: "FuzzTargets", dependencies: ["DumpFormat", "Ownership", "Restore", "Masking"]),
         .executableTarget(name: "pgreown-fuzz", dependencies: ["FuzzTargets"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DumpFormatTests", dependencies: ["DumpFormat", "TestSupport"],
