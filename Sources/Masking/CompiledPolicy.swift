@@ -35,10 +35,21 @@ public final class CompiledPolicy: @unchecked Sendable {
         }
         var masked: [String: [String: String]] = [:]  // table → column → transformer summary
         for name in tables.order {
-            guard let t = tables.tables[name], let rule = policy.rule(schema: t.schema, table: t.name) else { continue }
+            // A partition follows its own rule, else its nearest ancestor's; it has the columns,
+            // keys and types of the partitioned table it belongs to.
+            let lineage = tables.lineage(name).compactMap { tables.tables[$0] }
+            guard var t = lineage.first,
+                  let (rule, ruleOf) = lineage.lazy.compactMap({ a in policy.rule(schema: a.schema, table: a.name).map { ($0, a) } }).first
+            else { continue }
+            for a in lineage.dropFirst() {
+                if t.columns.isEmpty { t.columns = a.columns }
+                if t.primaryKey.isEmpty { t.primaryKey = a.primaryKey }
+                t.unique.formUnion(a.unique)
+            }
+            let shown = ruleOf.name == t.name && ruleOf.schema == t.schema ? name : "\(name) (partition of \(ruleOf.schema).\(ruleOf.name))"
             var plan = Plan(table: name, rule: rule, info: t)
             if !rule.data {
-                summary.append("\(name): data left out")
+                summary.append("\(shown): data left out")
                 plans[name] = plan
                 continue
             }
@@ -61,7 +72,7 @@ public final class CompiledPolicy: @unchecked Sendable {
             if let w = rule.whereText { parts.append("rows where \(w)") }
             if let p = rule.samplePercent { parts.append("a \(p)% sample by \(t.primaryKey.isEmpty ? "the whole row" : "primary key (\(t.primaryKey.joined(separator: ", ")))")") }
             if !rule.columns.isEmpty { parts.append(rule.columns.map { "\($0.column): \($0.transformer.summary)" }.joined(separator: "; ")) }
-            summary.append("\(name): " + (parts.isEmpty ? "unchanged" : parts.joined(separator: "; ")))
+            summary.append("\(shown): " + (parts.isEmpty ? "unchanged" : parts.joined(separator: "; ")))
             plans[name] = plan
         }
         // Rows whose parent a filter drops would break the foreign key when it is added.

@@ -27,6 +27,17 @@ public struct DumpTables: Sendable {
     public var tables: [String: Table] = [:]
     public var order: [String] = []
     public var foreignKeys: [ForeignKey] = []
+    /// A partition's parent (`ATTACH PARTITION` in a TABLE ATTACH or, before pg_dump 14, a
+    /// TABLE entry; `PARTITION OF`): a policy on a partitioned table covers its partitions.
+    public var parent: [String: String] = [:]
+
+    /// `key` and then its ancestors, nearest first.
+    public func lineage(_ key: String) -> [String] {
+        var out = [key]
+        var k = key
+        while let p = parent[k], !out.contains(p) { out.append(p); k = p }
+        return out
+    }
 
     public init(entries: [TOCEntry]) {
         for e in entries where e.desc == "TABLE" {
@@ -42,6 +53,20 @@ public struct DumpTables: Sendable {
             let key = "\(text(ns)).\(text(tag))"
             tables[key]?.hasData = true
             tables[key]?.dataIsInserts = e.isInsertData
+        }
+        for e in entries where e.desc == "TABLE" || e.desc == "TABLE ATTACH" {
+            guard let d = e.defn else { continue }
+            let w = Self.words(d, e.lexState ?? SQLLexState())
+            for i in w.indices.dropLast(4) {
+                // (Before pg_dump 14 the TABLE entry holds `CREATE TABLE …; ALTER TABLE ONLY … ATTACH PARTITION …`.)
+                if w[i].word == "ATTACH", w[i + 1].word == "PARTITION", w[i + 3].text == ".",
+                   let alter = w[..<i].lastIndex(where: { $0.word == "ALTER" }), let p = Self.alterTarget(Array(w[alter..<i])) {
+                    parent["\(w[i + 2].name).\(w[i + 4].name)"] = p
+                }
+                if w[i].word == "PARTITION", w[i + 1].word == "OF", w[i + 3].text == ".", let ns = e.namespace, let tag = e.tag {
+                    parent["\(text(ns)).\(text(tag))"] = "\(w[i + 2].name).\(w[i + 4].name)"
+                }
+            }
         }
         for e in entries where e.desc == "CONSTRAINT" || e.desc == "FK CONSTRAINT" {
             guard let d = e.defn else { continue }

@@ -26,6 +26,10 @@ private enum PolicySource {
         INSERT INTO accounts SELECT 'acct' || g || '@corp-secret.example', 'basic' FROM generate_series(1, 60) g;
         CREATE TABLE logins (id int PRIMARY KEY, account_email text REFERENCES accounts(email));
         INSERT INTO logins SELECT g, 'acct' || (g % 60 + 1) || '@corp-secret.example' FROM generate_series(1, 150) g;
+        CREATE TABLE events (id int, email text, at date) PARTITION BY RANGE (at);
+        CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM ('2000-01-01') TO ('2020-01-01');
+        CREATE TABLE events_2 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2100-01-01');
+        INSERT INTO events SELECT g, 'ev' || g || '@corp-secret.example', date '2010-01-01' + g * 30 FROM generate_series(1, 300) g;
         """#
     /// Emails kept: created in the last day (g ≤ 144) and not failed (g % 5 ≠ 0).
     static let keptEmailIds = (1...144).filter { $0 % 5 != 0 }
@@ -53,8 +57,17 @@ private enum PolicySource {
           public.logins:
             columns:
               account_email: {hash: email}
+          public.events:
+            where: "at < '2030-01-01'"
+            columns:
+              email: {hash: email}
         """
-    static let tables = ["users", "emails", "content_items", "audit_events", "accounts", "logins"]
+    static let tables = ["users", "emails", "content_items", "audit_events", "accounts", "logins", "events"]
+    /// Events kept: a policy on the partitioned table covers its partitions' data.
+    static let keptEvents = (1...300).filter { g in
+        // date '2010-01-01' + g * 30 < '2030-01-01' (7305 days later)
+        g * 30 < 7305
+    }.count
 }
 
 @Suite(.enabled(if: serverAvailable, "needs scripts/with-pg (PGREOWN_TEST_PG=1)"))
@@ -119,6 +132,7 @@ struct PolicyTests {
             #expect(try Self.one(conn, "SELECT count(*) FROM emails WHERE body = E'Hello\\tredacted@example.invalid\\nsee you'") == String(PolicySource.keptEmailIds.count), "\(what)")
             #expect(try Self.one(conn, "SELECT count(*) FROM content_items WHERE payload_version = 0") == "50", "\(what)")
             #expect(try Self.one(conn, "SELECT count(*) FROM audit_events") == "0", "\(what)")
+            #expect(try Self.one(conn, "SELECT count(*) FROM events WHERE email LIKE 'u%@example.invalid'") == String(PolicySource.keptEvents), "\(what)")
             // The hashed key and its hashed foreign key still join (and the constraint was added).
             #expect(try Self.one(conn, "SELECT count(*) FROM logins l JOIN accounts a ON a.email = l.account_email") == "150", "\(what)")
             #expect(try Self.one(conn, "SELECT count(*) FROM pg_constraint WHERE conname = 'logins_account_email_fkey' AND convalidated") == "1", "\(what)")
@@ -150,6 +164,7 @@ struct PolicyTests {
         // verify --policy says what happens per table, and refuses the same file.
         let v = try pgreown("verify", "--policy", policy, custom)
         #expect(v.status == 0 && v.stdout.contains("public.audit_events: data left out"), "\(v.stdout)\(v.stderr)")
+        #expect(v.stdout.contains("public.events_2 (partition of public.events): rows where at < '2030-01-01'"), "\(v.stdout)")
         let vb = try pgreown("verify", "--policy", bad, custom)
         #expect(vb.status == 65 && vb.stderr.contains("bad.yml:5:"), "\(vb.stderr)")
     }

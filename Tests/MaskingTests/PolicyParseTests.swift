@@ -243,6 +243,26 @@ struct PolicyParseTests {
         #expect(throws: Never.self) { try CompiledPolicy(both, entries: withFK, key: [1]) }
     }
 
+    @Test(arguments: [
+        // pg_dump 14 on: a TABLE ATTACH entry.
+        [TOCEntry(dumpId: 11, tag: Array("ev_1".utf8), desc: "TABLE", section: .preData,
+                  defn: Array("CREATE TABLE public.ev_1 (\n    id integer,\n    email text\n);\n".utf8), namespace: Array("public".utf8)),
+         TOCEntry(dumpId: 12, tag: Array("ev_1".utf8), desc: "TABLE ATTACH", section: .preData,
+                  defn: Array("ALTER TABLE ONLY public.ev ATTACH PARTITION public.ev_1 FOR VALUES FROM (0) TO (10);\n".utf8), namespace: Array("public".utf8))],
+        // pg_dump 11–13: the ATTACH inside the partition's TABLE entry.
+        [TOCEntry(dumpId: 11, tag: Array("ev_1".utf8), desc: "TABLE", section: .preData,
+                  defn: Array("CREATE TABLE public.ev_1 (\n    id integer,\n    email text\n);\nALTER TABLE ONLY public.ev ATTACH PARTITION public.ev_1 FOR VALUES FROM (0) TO (10);\n".utf8),
+                  namespace: Array("public".utf8))],
+    ])
+    func aPolicyOnAPartitionedTableCoversItsPartitions(partition: [TOCEntry]) throws {
+        let parent = TOCEntry(dumpId: 10, tag: Array("ev".utf8), desc: "TABLE", section: .preData,
+                              defn: Array("CREATE TABLE public.ev (\n    id integer,\n    email text\n)\nPARTITION BY RANGE (id);\n".utf8), namespace: Array("public".utf8))
+        let p = try DataPolicy.parse("tables:\n  public.ev:\n    columns:\n      email: {hash: email}\n", file: "p.yml")
+        let c = try CompiledPolicy(p, entries: [parent] + partition, key: [1])
+        #expect(c.summary.contains("public.ev_1 (partition of public.ev): email: hash (email)"), "\(c.summary)")
+        #expect(c.plan(schema: "public", table: "ev_1")?.rule.columns.first?.column == "email")
+    }
+
     @Test func insertsDataIsRefusedUnlessLeftOut() throws {
         var withInserts = entries
         withInserts.append(TOCEntry(dumpId: 7, hadDumper: true, tag: Array("users".utf8), desc: "TABLE DATA", section: .data, namespace: Array("public".utf8)))
