@@ -60,6 +60,7 @@ public final class CompiledPolicy: @unchecked Sendable {
                 do { plan.filter = try RowFilter.parse(w) } catch { throw refuse(rule.whereLine, "\(name): \(error)") }
                 for c in plan.filter?.columns ?? [] {
                     guard let col = t.column(c) else { throw refuse(rule.whereLine, "\(name): where names column \(c), which the table does not have") }
+                    if col.generated { throw refuse(rule.whereLine, "\(name): where names the generated column \(c), which is not in the data") }
                     plan.kinds[c] = RowFilter.kind(ofType: col.baseType)
                 }
             }
@@ -105,6 +106,7 @@ public final class CompiledPolicy: @unchecked Sendable {
             PolicyError(file: file, line: line, "\(table).\(col.name) (\(col.type)): \(m)", kind: .data)
         }
         if col.isArray { throw refuse("array columns cannot be masked") }
+        if col.generated { throw refuse("a generated column is computed by the server, not held in the data: mask the columns it is computed from") }
         // Outputs of a known length must fit a character varying(n) / character(n).
         if let n = col.maxLength {
             let length: Int? = switch t {

@@ -9,6 +9,8 @@ public struct DumpTables: Sendable {
         public var name: String
         public var type: String
         public var notNull: Bool
+        /// `GENERATED ALWAYS AS (…) STORED`: computed by the server, not in the COPY data.
+        public var generated = false
     }
     public struct Table: Sendable {
         public var schema: String
@@ -145,15 +147,17 @@ public struct DumpTables: Sendable {
             if first.kind == .identifier && ["CONSTRAINT", "CHECK", "UNIQUE", "PRIMARY", "FOREIGN", "EXCLUDE", "LIKE"].contains(firstWord) { continue }
             var typeEnd = el.count
             var notNull = false
+            var generated = false
             for k in 1..<el.count where el[k].kind == .identifier {
                 let w = String(decoding: d[el[k].range], as: UTF8.self).uppercased()
                 if stops.contains(w) && typeEnd == el.count { typeEnd = k }
                 if w == "NOT", k + 1 < el.count, String(decoding: d[el[k + 1].range], as: UTF8.self).uppercased() == "NULL" { notNull = true }
+                if w == "GENERATED", k + 3 < el.count, el[k + 3].kind == .punctuation { generated = true }
             }
             guard typeEnd > 1 else { continue }
             let type = String(decoding: d[el[1].start..<el[typeEnd - 1].end], as: UTF8.self)
                 .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
-            out.append(Column(name: String(decoding: nameBytes, as: UTF8.self), type: type, notNull: notNull))
+            out.append(Column(name: String(decoding: nameBytes, as: UTF8.self), type: type, notNull: notNull, generated: generated))
         }
         return out
     }

@@ -95,6 +95,8 @@ public final class Restorer {
         public var seconds: [String: Double] = [:]
         public var swapped = false
         public var oldDatabaseKept: String?
+        /// `--policy`: what it does per table (the per-table counts are in `tables`).
+        public var policy: [String]?
     }
 
     /// A restore that stopped; `state` says where things are and what repairs them.
@@ -144,6 +146,7 @@ public final class Restorer {
     public init(options: Options) {
         self.options = options
         report = Report(database: options.database, scratchDatabase: options.scratchName, owner: options.owner)
+        report.policy = options.policy?.summary
     }
 
     // MARK: - The whole sequence

@@ -31,7 +31,7 @@ private func table(_ name: String, _ defn: String, id: Int) -> TOCEntry {
 }
 
 private let entries: [TOCEntry] = [
-    table("users", "CREATE TABLE public.users (\n    id integer NOT NULL,\n    email text NOT NULL,\n    name character varying(100),\n    password_digest text,\n    code character varying(10)\n);\n", id: 1),
+    table("users", "CREATE TABLE public.users (\n    id integer NOT NULL,\n    email text NOT NULL,\n    name character varying(100),\n    password_digest text,\n    code character varying(10),\n    lower_email text GENERATED ALWAYS AS (lower(email)) STORED\n);\n", id: 1),
     table("emails", "CREATE TABLE public.emails (\n    id bigint NOT NULL,\n    address text,\n    body text,\n    created_at timestamp with time zone,\n    state text\n);\n", id: 2),
     table("content_items", "CREATE TABLE public.content_items (\n    id integer NOT NULL,\n    payload_version integer NOT NULL,\n    doc jsonb\n);\n", id: 3),
     table("audit_log", "CREATE TABLE public.audit_log (\n    id integer\n);\n", id: 4),
@@ -98,6 +98,7 @@ struct PolicyParseTests {
         ("tables:\n  public.emails:\n    where: \"state = \"\n", 3, "expected a value"),
         ("tables:\n  public.users:\n    columns:\n      email: {hash: email\n", nil, "not valid YAML"),
         ("tables:\n  public.users:\n\n    columns:\n      code: {hash: email}\n", 5, "writes 34 characters; the column holds 10"),
+        ("tables:\n  public.users:\n    columns:\n      lower_email: {hash: email}\n", 4, "generated column"),
         ("tables:\n  public.content_items:\n    columns:\n      payload_version: {json: {path: '$.a', then: {set: 1}}}\n", 4, "json needs a json"),
     ] as [(String, Int?, String)])
     func refusedWithItsLine(yaml: String, line: Int?, message: String) {
