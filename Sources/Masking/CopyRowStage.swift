@@ -1,5 +1,8 @@
 import DumpFormat
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Per table, what the policy did to its rows (the report and the rows check).
 public struct PolicyTableCount: Sendable, Codable {
@@ -42,6 +45,8 @@ public final class CopyRowStage {
     private var pending: [UInt8] = []
     private var out: [UInt8] = []
     private var ended = false
+    private var bounds: [Range<Int>] = []
+    private var replaced: [Int: String?] = [:]
 
     public init(policy: CompiledPolicy, counters: PolicyCounters, now: Date = Date()) {
         self.policy = policy
@@ -105,7 +110,9 @@ public final class CopyRowStage {
 
     public func feed(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         var start = 0
-        for k in 0..<bytes.count where bytes[k] == 0x0a {
+        guard let base = bytes.baseAddress else { return }
+        while start < bytes.count, let hit = memchr(base + start, 0x0a, bytes.count - start) {
+            let k = base.distance(to: UnsafeRawPointer(hit))
             if pending.isEmpty {
                 row(UnsafeRawBufferPointer(rebasing: bytes[start...k]))
             } else {
@@ -143,7 +150,7 @@ public final class CopyRowStage {
         }
         count.rowsRead += 1
         // Field boundaries (a tab is always escaped inside a field).
-        var bounds: [Range<Int>] = []
+        bounds.removeAll(keepingCapacity: true)
         var s = 0
         let n = line.count - 1
         for k in 0..<n where line[k] == 0x09 { bounds.append(s..<k); s = k + 1 }
@@ -166,7 +173,7 @@ public final class CopyRowStage {
         }
         count.rowsKept += 1
         if transforms.isEmpty { out += line; return }
-        var replaced: [Int: String?] = [:]
+        replaced.removeAll(keepingCapacity: true)
         for t in transforms {
             context.integerMax = t.integerMax ?? UInt64(Int32.max)
             replaced[t.index] = t.t.apply(field(t.index), row: count.rowsRead, context: context)
