@@ -67,7 +67,15 @@ public final class CompiledPolicy: @unchecked Sendable {
             for c in rule.columns {
                 guard let col = t.column(c.column) else { throw refuse(c.line, "\(name): no column \(c.column) (columns: \(t.columns.map(\.name).joined(separator: ", ")))") }
                 try Self.fits(c.transformer, col, unique: t.unique.contains(c.column), table: name, line: c.line, file: policy.file)
-                masked[name, default: [:]][c.column] = Self.identity(c.transformer, "\(name).\(c.column)")
+                var identity = Self.identity(c.transformer, "\(name).\(c.column)")
+                if case .hash(.integer) = c.transformer, let max = col.integerMax {
+                    // The range is the type's: an integer key and a bigint reference hash apart.
+                    identity += " in 1…\(max)"
+                    if max <= UInt64(Int16.max), t.unique.contains(c.column) {
+                        warnings.append("\(policy.file):\(c.line): \(name).\(c.column) is a unique smallint: hashed into 1…32767, values may collide")
+                    }
+                }
+                masked[name, default: [:]][c.column] = identity
             }
             var parts: [String] = []
             if let w = rule.whereText { parts.append("rows where \(w)") }

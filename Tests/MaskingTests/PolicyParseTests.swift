@@ -264,6 +264,16 @@ struct PolicyParseTests {
         #expect(c.plan(schema: "public", table: "ev_1")?.rule.columns.first?.column == "email")
     }
 
+    @Test func integerKeysHashInTheirTypesRange() throws {
+        var e = entries
+        e.append(table("big", "CREATE TABLE public.big (\n    id bigint NOT NULL,\n    user_id integer\n);\n", id: 20))
+        e.append(TOCEntry(dumpId: 21, tag: Array("big big_fk".utf8), desc: "FK CONSTRAINT", section: .postData,
+                          defn: Array("ALTER TABLE ONLY public.big\n    ADD CONSTRAINT big_fk FOREIGN KEY (id) REFERENCES public.users(id);\n".utf8),
+                          namespace: Array("public".utf8)))
+        let p = try DataPolicy.parse("tables:\n  public.users:\n    columns:\n      id: {hash: integer}\n  public.big:\n    columns:\n      id: {hash: integer}\n", file: "p.yml")
+        #expect(throws: PolicyError.self) { try CompiledPolicy(p, entries: e, key: [1]) }
+    }
+
     @Test func insertsDataIsRefusedUnlessLeftOut() throws {
         var withInserts = entries
         withInserts.append(TOCEntry(dumpId: 7, hadDumper: true, tag: Array("users".utf8), desc: "TABLE DATA", section: .data, namespace: Array("public".utf8)))
