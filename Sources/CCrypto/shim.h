@@ -1,2 +1,4 @@
-#include <openssl/hmac.h>
-#include <openssl/evp.h>
+/* SHA256_Init/Update/Final: HMAC-SHA256 with the key's inner and outer states computed once
+   (OpenSSL 3's one-shot HMAC() fetches its algorithm on every call). */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+#include <openssl/sha.h>

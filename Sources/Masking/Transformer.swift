@@ -170,7 +170,11 @@ public final class MaskContext: @unchecked Sendable {
     /// The largest value of the column's integer type (`hash: integer` lands in 1…max).
     var integerMax: UInt64 = UInt64(Int32.max)
 
-    public init(key: [UInt8]) { self.key = key }
+    public init(key: [UInt8]) {
+        self.key = key
+        innerState = Self.keyed(key, 0x36)
+        outerState = Self.keyed(key, 0x5c)
+    }
 
     /// The key from `PGREOWN_MASK_KEY`, else the file's bytes (a trailing newline dropped).
     public static func key(environment: [String: String], file: String?) throws -> [UInt8]? {
@@ -186,16 +190,34 @@ public final class MaskContext: @unchecked Sendable {
         return nil
     }
 
+    /// HMAC-SHA256 (RFC 2104): SHA256((K ⊕ opad) ‖ SHA256((K ⊕ ipad) ‖ m)), the two keyed
+    /// states computed once.
     func mac(_ value: String) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var len: UInt32 = 32
-        let v = Array(value.utf8)
-        key.withUnsafeBufferPointer { k in
-            v.withUnsafeBufferPointer { d in
-                _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress, d.count, &out, &len)
-            }
+        var inner = innerState, outer = outerState
+        var digest = [UInt8](repeating: 0, count: 32)
+        var utf8 = value
+        utf8.withUTF8 { b in _ = SHA256_Update(&inner, b.baseAddress, b.count) }
+        _ = SHA256_Final(&digest, &inner)
+        _ = SHA256_Update(&outer, digest, 32)
+        _ = SHA256_Final(&digest, &outer)
+        return digest
+    }
+
+    private let innerState: SHA256_CTX
+    private let outerState: SHA256_CTX
+
+    private static func keyed(_ key: [UInt8], _ pad: UInt8) -> SHA256_CTX {
+        var k = key
+        if k.count > 64 {
+            var d = [UInt8](repeating: 0, count: 32)
+            _ = SHA256(k, k.count, &d)
+            k = d
         }
-        return out
+        let block = (0..<64).map { i in (i < k.count ? k[i] : 0) ^ pad }
+        var ctx = SHA256_CTX()
+        _ = SHA256_Init(&ctx)
+        _ = SHA256_Update(&ctx, block, 64)
+        return ctx
     }
 
     func hex(_ value: String, _ n: Int) -> String {

@@ -168,6 +168,15 @@ struct PolicyParseTests {
         #expect(ctx.hash("x", .uuid).count == 36 && ctx.hash("x", .uuid) != MaskContext(key: [2]).hash("x", .uuid))
     }
 
+    /// RFC 4231 test cases 2 and 6 (a key longer than SHA-256's block).
+    @Test func hmacIsHMACSHA256() {
+        func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
+        #expect(hex(MaskContext(key: Array("Jefe".utf8)).mac("what do ya want for nothing?"))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(hex(MaskContext(key: [UInt8](repeating: 0xaa, count: 131)).mac("Test Using Larger Than Block-Size Key - Hash Key First"))
+                == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+
     @Test func otherTransformers() {
         let ctx = MaskContext(key: [1, 2, 3])
         func apply(_ t: Transformer, _ v: String?) -> String? { t.apply(v, row: 3, context: ctx) }
