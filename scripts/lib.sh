@@ -37,7 +37,7 @@ is_root() { [[ $(id -u) -eq 0 ]]; }
 # --------------------------------------------------------------------------------------
 # System packages
 
-PGREOWN_SYSTEM_PACKAGES=(libpq-dev zlib1g-dev libisal-dev liblz4-dev libzstd-dev postgresql time python3 python3-venv prometheus-pushgateway curl)
+PGREOWN_SYSTEM_PACKAGES=(libpq-dev zlib1g-dev libisal-dev liblz4-dev libzstd-dev libssl-dev postgresql time python3 python3-venv prometheus-pushgateway curl)
 
 ensure_system_packages() {
     local pkg missing=()

@@ -1,4 +1,6 @@
 import DumpFormat
+import Foundation
+import Masking
 import Ownership
 import Restore
 
@@ -48,6 +50,9 @@ public enum FuzzTargets {
         Target(name: "binary-copy", summary: "COPY text to binary COPY for 1-4 column types the first bytes pick, fed in two piece sizes",
                seeds: ["pg17/app.plain.sql", "pg15/app.plain.sql"],
                run: binaryCopy),
+        Target(name: "copy-stage", summary: "the data policy's COPY row stage (where, hash, regex_replace, json, template) on arbitrary COPY text, fed in two piece sizes",
+               seeds: ["pg17/app.plain.sql", "pg15/app.plain.sql"],
+               run: copyStage),
     ]
 
     public static func target(named name: String) -> Target? { all.first { $0.name == name } }
@@ -169,6 +174,55 @@ public enum FuzzTargets {
             outputs.append((binary, text, t.binaryRows))
         }
         check(outputs[0].0 == outputs[1].0 && outputs[0].1 == outputs[1].1 && outputs[0].2 == outputs[1].2,
+              "the pieces changed the output")
+    }
+
+    /// A policy over a four-column table: a filter on two columns, four transformers.
+    static let stagePolicy: CompiledPolicy? = {
+        let yaml = """
+            tables:
+              public.t:
+                where: "(n >= 3 or n is null) and s not like '%x%' and d < now() + interval '1 day'"
+                columns:
+                  n: {hash: integer}
+                  s: {regex_replace: {pattern: '[a-z]+@[a-z.]+', with: 'r@x.invalid'}}
+                  j: {json: {path: '$.a.b', then: {hash: email}}}
+                  d: {template: 'row {row} {hash}'}
+            """
+        let defn = "CREATE TABLE public.t (\n    n integer,\n    s text,\n    j jsonb,\n    d text\n);\n"
+        let table = TOCEntry(dumpId: 1, tag: Array("t".utf8), desc: "TABLE", section: .preData, defn: Array(defn.utf8), namespace: Array("public".utf8))
+        return try? CompiledPolicy(DataPolicy.parse(yaml, file: "fuzz.yml"), entries: [table], key: Array("fuzz".utf8))
+    }()
+
+    static func copyStage(_ input: [UInt8]) {
+        guard let policy = stagePolicy else { return check(false, "the fuzz policy does not compile") }
+        // The first 16 KiB: longer inputs exercise nothing more, and the seeds are whole scripts.
+        let bytes = Array(input.prefix(16384))
+        let entry = TOCEntry(dumpId: 2, tag: Array("t".utf8), desc: "TABLE DATA", section: .data, namespace: Array("public".utf8))
+        var outputs: [([UInt8], PolicyTableCount?)] = []
+        for piece in [1 + bytes.count % 1031, max(1, bytes.count)] {
+            let counters = PolicyCounters()
+            let stage = CopyRowStage(policy: policy, counters: counters, now: Date(timeIntervalSince1970: 1_700_000_000))
+            var out: [UInt8] = []
+            do {
+                guard try stage.begin(entry, statement: Array("COPY public.t (n, s, j, d) FROM stdin;\n".utf8)) == .transform else {
+                    return check(false, "the stage does not transform the policy's table")
+                }
+                var at = 0
+                while at < bytes.count {
+                    let n = min(piece, bytes.count - at)
+                    try bytes[at..<(at + n)].withUnsafeBytes { b in try stage.feed(b) { out += $0 } }
+                    at += n
+                }
+                try stage.end { out += $0 }
+            } catch {
+                check(false, "the stage threw \(error)")
+            }
+            let c = counters.count(2)
+            check(c.map { $0.rowsKept + $0.rowsDropped <= $0.rowsRead } ?? false, "kept + dropped exceed the rows read")
+            outputs.append((out, c))
+        }
+        check(outputs[0].0 == outputs[1].0 && outputs[0].1?.rowsKept == outputs[1].1?.rowsKept,
               "the pieces changed the output")
     }
 

@@ -1,4 +1,5 @@
 import DumpFormat
+import Masking
 import Ownership
 
 /// The SQL emitter's live sink: executes what pg_restore would execute with `-d`, as the owner
@@ -250,7 +251,22 @@ public final class ConnectionSink: SQLSink {
     public var truncateBeforeCopy = false
     private var inCopyTransaction = false
 
+    /// The data policy's stage (`--policy`, Masking/CopyRowStage.swift): every COPY's rows pass
+    /// through it before they are sent (and transcoded); a table whose data it leaves out gets no COPY.
+    public var dataStage: CopyRowStage?
+    private var staging = false
+    private var leavingOut = false
+
     public func beginCopy(_ statement: [UInt8], entry: TOCEntry) throws {
+        staging = false
+        leavingOut = false
+        if let dataStage {
+            switch try dataStage.begin(entry, statement: statement) {
+            case .passThrough: break
+            case .transform: staging = true
+            case .leaveOut: leavingOut = true; return
+            }
+        }
         var statement = statement
         do {
             if truncateBeforeCopy && entry.desc == "TABLE DATA" && !entry.loadsViaPartitionRoot,
@@ -291,6 +307,14 @@ public final class ConnectionSink: SQLSink {
     public func copyData(_ bytes: UnsafeRawBufferPointer) throws {
         try Interrupt.check()
         guard inCopy else { return }
+        if staging, let dataStage {
+            try dataStage.feed(bytes) { try sendCopyData($0) }
+            return
+        }
+        try sendCopyData(bytes)
+    }
+
+    private func sendCopyData(_ bytes: UnsafeRawBufferPointer) throws {
         do {
             if let transcoder { try transcoder.feed(bytes) } else { try active.putCopyData(bytes) }
         } catch is CopyAbandoned {
@@ -301,7 +325,12 @@ public final class ConnectionSink: SQLSink {
     }
 
     public func endCopy(_ entry: TOCEntry) throws {
+        if leavingOut { leavingOut = false; return }
         guard inCopy else { return }
+        if staging, let dataStage {
+            staging = false
+            try dataStage.end { try sendCopyData($0) }
+        }
         do {
             try transcoder?.finish()
             inCopy = false
@@ -330,6 +359,7 @@ public final class ConnectionSink: SQLSink {
     /// server's command tags. Anything but an INSERT … VALUES is refused (the entry's label and
     /// the statement in the error).
     public func beginSQLData(_ entry: TOCEntry) throws {
+        if let dataStage, try dataStage.beginInserts(entry) == .leaveOut { insertData = nil; return }
         insertData = InsertDataSplitter(entry: entry, fileName: inputName, standardConformingStrings: standardConformingStrings)
         insertedRows = 0
     }

@@ -1,5 +1,6 @@
 import DumpFormat
 import Foundation
+import Masking
 import Ownership
 
 /// `pgreown restore` as one library call: open the dump (its header and TOC are read before any
@@ -12,9 +13,12 @@ public final class RestoreJob {
         public var dump: String
         public var options: Restorer.Options
         public var roles: RoleSettings
+        /// `--policy FILE` and its key: checked against the dump before the server is contacted.
+        public var policy: DataPolicy?
+        public var maskKey: [UInt8]?
 
-        public init(dump: String, options: Restorer.Options, roles: RoleSettings) {
-            self.dump = dump; self.options = options; self.roles = roles
+        public init(dump: String, options: Restorer.Options, roles: RoleSettings, policy: DataPolicy? = nil, maskKey: [UInt8]? = nil) {
+            self.dump = dump; self.options = options; self.roles = roles; self.policy = policy; self.maskKey = maskKey
         }
     }
 
@@ -42,7 +46,7 @@ public final class RestoreJob {
     public init(_ request: Request) { self.request = request }
 
     public func run() throws -> Outcome {
-        let options = request.options
+        var options = request.options
         // The dump first: a file that cannot be opened or is no dump is reported as such.
         var source = try DumpSource.open(request.dump)
         let toc = try source.readTOC()
@@ -69,6 +73,19 @@ public final class RestoreJob {
             pipeGuard = VocabularyGuard.Session(VocabularyGuard(dumpVersion: nil, databaseName: nil, plain: true))
         }
         self.source = source
+        // The data policy, checked against the dump's tables before anything is created.
+        if let policy = request.policy {
+            guard toc != nil || DumpSource.isRegularFile(request.dump) else {
+                throw PolicyError(file: policy.file, line: nil, "a plain script from a pipe cannot be checked against a policy before it runs: give the file, or an archive", kind: .usage)
+            }
+            guard let key = request.maskKey else {
+                throw PolicyError(file: policy.file, line: nil, "a policy needs a key: set PGREOWN_MASK_KEY or give --mask-key-file", kind: .usage)
+            }
+            let compiled = try CompiledPolicy(policy, entries: entries, key: key)
+            for w in compiled.warnings { log("policy: warning: \(w)") }
+            for line in compiled.summary { log("policy: \(line)") }
+            options.policy = compiled
+        }
 
         let admin: Connection
         do {

@@ -14,13 +14,34 @@ extension Restorer {
         var problems: [String] = []
         // Rows: what the server loaded equals what the dump holds.
         var bad: [String] = []
+        var policed = 0
         for t in dumpTables where restoredData.contains(t.dumpId) {
-            let loaded = loadedRows[t.dumpId]
-            report.tables.append(.init(table: "\(t.schema).\(t.table)", rowsInDump: t.rows, rowsLoaded: loaded))
-            if let rows = t.rows, loaded != rows { bad.append("\(t.schema).\(t.table): dump \(rows), loaded \(loaded.map(String.init) ?? "none")") }
+            var loaded = loadedRows[t.dumpId]
+            var row = Report.Table(table: "\(t.schema).\(t.table)", rowsInDump: t.rows, rowsLoaded: loaded)
+            var expected = t.rows
+            var what = "dump"
+            // With a policy the server must hold the rows it kept (none where it left the data out).
+            if let c = policyCounters.count(t.dumpId) {
+                policed += 1
+                what = "kept by the policy"
+                if c.dataLeftOut {
+                    loaded = loaded ?? 0
+                    row.rowsLoaded = loaded
+                    row.dataLeftOut = true
+                    expected = 0
+                } else {
+                    row.rowsKept = c.rowsKept
+                    row.rowsDropped = c.rowsDropped
+                    row.columnsMasked = c.columnsMasked
+                    expected = c.rowsKept
+                }
+                log("policy: \(c.table): " + (c.dataLeftOut ? "data left out" : "\(c.rowsRead) rows read, \(c.rowsKept) kept, \(c.rowsDropped) dropped" + (c.columnsMasked.isEmpty ? "" : "; masked: \(c.columnsMasked.joined(separator: ", "))")))
+            }
+            report.tables.append(row)
+            if let rows = expected, loaded != rows { bad.append("\(t.schema).\(t.table): \(what) \(rows), loaded \(loaded.map(String.init) ?? "none")") }
         }
         report.checks.append(.init(name: "rows", ok: bad.isEmpty,
-                                   detail: bad.isEmpty ? "\(report.tables.count) tables, rows equal the dump's" : bad.joined(separator: "; ")))
+                                   detail: bad.isEmpty ? "\(report.tables.count) tables, rows equal the dump's" + (policed > 0 ? " (\(policed) as the policy kept them)" : "") : bad.joined(separator: "; ")))
         problems += bad
         let loExpected = dumpLargeObjects
         let loOK = report.largeObjects == loExpected

@@ -1,5 +1,6 @@
 import DumpFormat
 import Foundation
+import Masking
 import Ownership
 
 #if canImport(Glibc)
@@ -50,6 +51,9 @@ public final class Restorer {
         public var bulkLoad: Set<BulkLoad.Lever> = []
         /// Roles pgreown makes for the run: the outside-world check leaves them out.
         public var excludingRoles: Set<String> = []
+        /// The data policy (`--policy`), checked against the dump: every session's COPY data
+        /// passes through its stage (`ConnectionSink.dataStage`).
+        public var policy: CompiledPolicy?
 
         public init(conninfo: String, database: String, owner: String) {
             self.conninfo = conninfo; self.database = database; self.owner = owner
@@ -65,6 +69,11 @@ public final class Restorer {
             public var table: String
             public var rowsInDump: Int64?
             public var rowsLoaded: Int64?
+            /// With a policy: the rows it kept and dropped, the columns it masked, or its data left out.
+            public var rowsKept: Int64?
+            public var rowsDropped: Int64?
+            public var columnsMasked: [String]?
+            public var dataLeftOut: Bool?
         }
         public struct Check: Sendable, Codable {
             public var name: String
@@ -88,6 +97,8 @@ public final class Restorer {
         public var seconds: [String: Double] = [:]
         public var swapped = false
         public var oldDatabaseKept: String?
+        /// `--policy`: what it does per table (the per-table counts are in `tables`).
+        public var policy: [String]?
     }
 
     /// A restore that stopped; `state` says where things are and what repairs them.
@@ -143,6 +154,7 @@ public final class Restorer {
     public init(options: Options) {
         self.options = options
         report = Report(database: options.database, scratchDatabase: options.scratchName, owner: options.owner)
+        report.policy = options.policy?.summary
     }
 
     // MARK: - The whole sequence
@@ -368,6 +380,9 @@ public final class Restorer {
     var dumpLargeObjects = 0
     /// dumpIds whose data was loaded, and the rows the server reported for each.
     var restoredData: Set<Int> = []
+    /// What the data policy did, per table (every session's stage counts here).
+    let policyCounters = PolicyCounters()
+    let policyNow = Date()
     var loadedRows: [Int: Int64] = [:]
     /// The login the load ran as.
     var login = ""
@@ -393,6 +408,7 @@ public final class Restorer {
         sink.truncateBeforeCopy = options.bulkLoad.contains(.copyFreeze) && !options.inPlace
         sink.binaryCopy = sink.truncateBeforeCopy && options.bulkLoad.contains(.binaryCopy)
         sink.onNote = log
+        if let policy = options.policy { sink.dataStage = CopyRowStage(policy: policy, counters: policyCounters, now: policyNow) }
         if let role {
             sink.standIn = .init(loadRole: role.name) { [self] in try session(as: nil) }
             sessionsLock.lock()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DumpFormat
 import Foundation
+import Masking
 import Logging
 import Restore
 
@@ -118,6 +119,9 @@ func runReporting(_ body: () throws -> Int32) throws {
     } catch let e as ServerError {
         printMessage("pgreown: \(e.description)")
         throw ExitCode(Exit.unavailable)
+    } catch let e as PolicyError {
+        printMessage("pgreown: policy: \(e.description)")
+        throw ExitCode(e.kind == .usage ? Exit.usage : Exit.badInput)
     }
     if code != 0 { throw ExitCode(code) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DumpFormat
 import Foundation
+import Masking
 import Ownership
 import Restore
 
@@ -57,6 +58,16 @@ struct RestoreCommand: ParsableCommand {
         the owner is derived from DB_DATABASE as the job does (a trailing _production and a \
         leading draft_ or draft- stripped, - turned into _), and the log says so.
 
+        --policy FILE masks and subsets the data on the way in (docs/restore.md, "Masking and \
+        subsetting"): per table, data: false leaves its data out (schema.table patterns with *), \
+        where: "SQL subset" and sample: N% keep some rows (evaluated on the client, never sent to \
+        the server), and columns: name: {transformer} masks values — set, hash (text, integer, \
+        uuid, email), email, regex_replace, template ({row}, {hash}), fake, truncate, json. Keyed \
+        transformers use HMAC-SHA256 with $PGREOWN_MASK_KEY or --mask-key-file: the same value masks \
+        alike in every table, so masked keys still join. The policy is checked against the dump \
+        before the server is contacted (exit 64 for a wrong policy, 65 for one that does not fit \
+        the dump, naming the policy's line); the rows check compares the rows the policy kept.
+
         --transform FILE runs in the restored database after the checks and before the swap, so \
         the live database never holds untransformed data. SIGTERM or SIGINT stops the restore \
         cleanly (the scratch database is dropped, the live one untouched; exit 143 or 130).
@@ -95,6 +106,14 @@ struct RestoreCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("The server: a conninfo or URI (default: the PG* environment).", valueName: "CONNINFO"))
     var target: String = ""
+
+    @Option(name: .customLong("policy"),
+            help: ArgumentHelp("A data policy (YAML, docs/restore.md \"Masking and subsetting\"): tables whose data is left out, rows kept (where, sample), columns masked — applied to every COPY row on the way in, checked against the dump before the server is contacted.", valueName: "FILE"))
+    var policy: String?
+
+    @Option(name: .customLong("mask-key-file"),
+            help: ArgumentHelp("The key of the policy's keyed transformers (hash, email, template {hash}, fake; default: $PGREOWN_MASK_KEY).", valueName: "FILE"))
+    var maskKeyFile: String?
 
     @Option(name: [.short, .customLong("jobs")],
             help: ArgumentHelp("Load with N connections: from a file or directory, table data (each table's as soon as the table and what in pre-data depends on it exist) and post-data entries in parallel; from a pipe, the data in stream order on one connection while indexes and constraints of the tables already loaded are built on the others.", valueName: "N"))
@@ -227,7 +246,14 @@ struct RestoreCommand: ParsableCommand {
         }
         options.swapRetrySeconds = swapRetryDelay
 
-        let job = RestoreJob(RestoreJob.Request(dump: dump, options: options, roles: try roles.settings()))
+        var request = RestoreJob.Request(dump: dump, options: options, roles: try roles.settings())
+        if let policy {
+            request.policy = try DataPolicy.load(path: policy)
+            request.maskKey = try MaskContext.key(environment: ProcessInfo.processInfo.environment, file: maskKeyFile)
+        } else if maskKeyFile != nil {
+            throw ValidationError("--mask-key-file is the key of a --policy")
+        }
+        let job = RestoreJob(request)
         // Progress: a live line on a terminal, a log line every 10 s otherwise.
         let terminal = isatty(2) == 1
         var lastLine = 0.0

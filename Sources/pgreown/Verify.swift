@@ -1,6 +1,7 @@
 import ArgumentParser
 import DumpFormat
 import Foundation
+import Masking
 import Ownership
 import Restore
 
@@ -26,6 +27,11 @@ struct Verify: ParsableCommand {
         (else --missing-roles decides), third-party grantors are reachable, and which entries need \
         a superuser. Nothing is written to the server.
 
+        With --policy FILE, the data policy restore --policy would apply is checked against the \
+        dump (tables, columns, each transformer against its column's type, unique and foreign-key \
+        columns) and what it does per table is printed; a policy that is wrong exits 64, one that \
+        does not fit the dump 65, naming the policy's line.
+
         Exit 0 when complete (and the ownership policy is met); 65 when the input is malformed or \
         incomplete (the message names the byte offset or TOC entry); 1 when the structure is sound \
         but a check fails (trailing bytes, a missing role under --missing-roles fail, an owner the \
@@ -42,14 +48,18 @@ struct Verify: ParsableCommand {
     @OptionGroup var roles: RoleOptions
     @Option(name: .long, help: ArgumentHelp("A server to check the ownership policy against (conninfo or URI; the password is never printed).", valueName: "CONNINFO"))
     var target: String?
+    @Option(name: .customLong("policy"),
+            help: ArgumentHelp("Check a data policy against the dump (every table and column exists, each transformer fits its column, unique and foreign-key columns stay valid) and say what it will do per table.", valueName: "FILE"))
+    var policy: String?
 
     func run() throws {
         try runReporting {
+            let dataPolicy = try policy.map { try DataPolicy.load(path: $0) }
             let source = try DumpSource.open(input.dump)
             logger.info("\(source.name): \(source.format.rawValue) format\(source.isSeekable ? "" : ", not seekable")")
             let started = monotonicSeconds()
             let wantOwnership = roles.effectiveOwner != nil || target != nil
-            let auditor = CompletenessAuditor(fileName: source.name, keepEntries: wantOwnership)
+            let auditor = CompletenessAuditor(fileName: source.name, keepEntries: wantOwnership || dataPolicy != nil)
             // The vocabulary guard in front: every statement pg_dump would not write is a problem.
             let vocabulary = GuardingVisitor(auditor, file: source.name, mode: .collect)
             do {
@@ -76,12 +86,21 @@ struct Verify: ParsableCommand {
                 problems += report.policyProblems
                 ownership = report
             }
+            // The policy is checked with any key: what it refuses does not depend on the key.
+            let compiled = try dataPolicy.map { try CompiledPolicy($0, entries: auditor.entries, key: [0]) }
             if input.json {
                 var j = VerifyJSON(auditor: auditor, source: source, complete: problems.isEmpty, problems: problems)
                 j.ownership = ownership?.json
+                j.policy = compiled?.summary
+                j.policyWarnings = compiled?.warnings
                 writeOut(try encodeJSON(j))
             } else {
-                writeOut(verifyText(auditor, source, problems, ownership: ownership?.text))
+                var text = verifyText(auditor, source, problems, ownership: ownership?.text)
+                if let compiled {
+                    text += "policy: \(oneLine(compiled.policy.file))\n" + compiled.summary.map { "  \(oneLine($0, limit: 2000))\n" }.joined()
+                        + compiled.warnings.map { "  warning: \(oneLine($0, limit: 2000))\n" }.joined()
+                }
+                writeOut(text)
             }
             if problems.isEmpty {
                 printMessage("pgreown: \(source.name) is complete: \(auditor.entryCount) entries, \(auditor.tables.count) tables with data, \(auditor.largeObjects) large objects, \(auditor.totalBytes) bytes read.")
@@ -126,6 +145,9 @@ struct VerifyJSON: Encodable {
     var dataBytes: Int64
     var bytesRead: Int64
     var ownership: OwnershipReport.JSON?
+    /// `--policy`: what it does per table, and its warnings.
+    var policy: [String]?
+    var policyWarnings: [String]?
 
     init(auditor a: CompletenessAuditor, source: DumpSource, complete: Bool, problems: [String]) {
         dump = source.name
