@@ -97,6 +97,11 @@ import Testing
         ("ACL", "TABLE t", "app", "SET ROLE dest_owner;\nGRANT SELECT ON TABLE app.t TO x;\nRESET ROLE;\nALTER ROLE x SUPERUSER;\n", nil, "after the RESET ROLE"),
         ("ACL", "TABLE t", "app", "RESET ROLE;\nGRANT ALL ON TABLE app.t TO x;\n", nil, "RESET ROLE"),
         ("ACL", "TABLE t", "app", "SET ROLE postgres;\nGRANT ALL ON TABLE app.t TO x;\n", nil, "without the RESET ROLE"),
+        ("TABLE", "t", "app", "DO $$ BEGIN PERFORM pg_catalog.set_config('role', 'none', false); END $$;\n", nil, "not a statement pg_dump writes"),
+        ("SEQUENCE SET", "s", "app", "SELECT pg_catalog.setval('app.s', 1, true);\nRESET ROLE;\n", nil, "RESET ROLE"),
+        ("SEQUENCE SET", "s", "app", "SELECT app.evil();\n", nil, "setval"),
+        ("TABLE", "t", "app", "CREATE TRIGGER tr BEFORE INSERT ON app.t FOR EACH ROW EXECUTE FUNCTION app.evil();\n", nil, "not a statement pg_dump writes"),
+        ("TABLE", "t", "app", "ALTER ROLE dest_owner PASSWORD 'x';\n", nil, "not a statement pg_dump writes"),
     ]
 
     @Test(arguments: Self.hostile.indices) func hostileStatementsAreRefused(_ i: Int) {
