@@ -49,8 +49,9 @@ public final class ConnectionSink: SQLSink {
     /// in for R: it owns what it creates, `ALTER … OWNER TO R` names it instead (in the login's
     /// session too), and an owner change to another role is deferred to the hand-over, whose
     /// `REASSIGN OWNED` gives R what the load role owns; the entries the entry policy gives to
-    /// the login, and the grants, run in a session of the login's (`openLoginSession`). After `handOver()` everything runs in the
-    /// login's session, as without a load role.
+    /// the login run in a session of the login's (`openLoginSession`); grants are kept
+    /// (`deferredGrants`). After `handOver()` everything runs in the login's session, as without a
+    /// load role, the kept grants first (`runDeferredGrants`).
     public struct StandIn {
         public var loadRole: [UInt8]
         public var openLoginSession: () throws -> Connection
