@@ -25,19 +25,27 @@ struct LeastPrivilegeTests {
     /// `…-restore` (pgreown's scratch database), resets the session's role — back to the session
     /// user — and creates a role: what the login (CREATEROLE) may do, and the load must not.
     /// The COPY of the table's one row runs the check.
+    /// `public.evil(argument)`: in a database named `…-restore` (pgreown's scratch database) it
+    /// resets the session's role — back to the session user — and creates role `creating`; true.
+    static func escapingFunction(creating role: String, argument: String = "", volatility: String = "VOLATILE") -> String {
+        """
+        CREATE FUNCTION public.evil(\(argument)) RETURNS boolean LANGUAGE plpgsql \(volatility) AS $f$
+        BEGIN
+          IF pg_catalog.current_database() LIKE '%-restore' THEN
+            PERFORM pg_catalog.set_config('role', 'none', false);
+            EXECUTE 'CREATE ROLE \(role)';
+          END IF;
+          RETURN true;
+        END $f$;
+
+        """
+    }
+
     @Test func codeThatResetsTheRoleCannotReachTheLoginsRights() async throws {
         let c = try await Self.cluster()
         let tmp = try TempDir()
         let escaped = "lp_escaped"
-        let src = try PlainPathTests.sourceDatabase(c, """
-            CREATE FUNCTION public.evil() RETURNS boolean LANGUAGE plpgsql AS $f$
-            BEGIN
-              IF pg_catalog.current_database() LIKE '%-restore' THEN
-                PERFORM pg_catalog.set_config('role', 'none', false);
-                EXECUTE 'CREATE ROLE \(escaped)';
-              END IF;
-              RETURN true;
-            END $f$;
+        let src = try PlainPathTests.sourceDatabase(c, Self.escapingFunction(creating: escaped) + """
             CREATE TABLE public.t (x int CHECK (public.evil()));
             INSERT INTO public.t VALUES (1);
             ALTER TABLE public.t OWNER TO app_owner;
@@ -86,17 +94,7 @@ struct LeastPrivilegeTests {
         let tmp = try TempDir()
         let escaped = "lp_escaped_code"
         let sql = try #require(Self.loadTimeCode.first { $0.0 == place }?.1)
-        let src = try PlainPathTests.sourceDatabase(c, """
-            CREATE FUNCTION public.evil(integer) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $f$
-            BEGIN
-              IF pg_catalog.current_database() LIKE '%-restore' THEN
-                PERFORM pg_catalog.set_config('role', 'none', false);
-                EXECUTE 'CREATE ROLE \(escaped)';
-              END IF;
-              RETURN true;
-            END $f$;
-            \(sql)
-            """)
+        let src = try PlainPathTests.sourceDatabase(c, Self.escapingFunction(creating: escaped, argument: "integer", volatility: "IMMUTABLE") + sql)
         defer { c.dropDatabase(src) }
         let dump = tmp.file("code.dump")
         try PlainPathTests.dump(c, src, major: 15, args: ["-Fc"], to: dump)
