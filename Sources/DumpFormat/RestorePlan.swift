@@ -117,11 +117,13 @@ public struct RestorePlan: Sendable {
         return res
     }
 
+    /// The entry types of the ACL pass (grants and default privileges).
+    public static let grantTypes: Set<String> = ["ACL", "ACL LANGUAGE", "DEFAULT ACL"]
+
     /// _tocEntryRestorePass.
     static func restorePass(_ e: TOCEntry, _ version: ScriptWriter.Version) -> Pass {
+        if grantTypes.contains(e.desc) { return .acl }
         switch e.desc {
-        case "ACL", "ACL LANGUAGE", "DEFAULT ACL":
-            return .acl
         case "MATERIALIZED VIEW DATA":
             return .postACL
         case "EVENT TRIGGER":

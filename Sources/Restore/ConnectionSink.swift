@@ -115,8 +115,6 @@ public final class ConnectionSink: SQLSink {
         return s.isKeyword(t[0], "select") && t.count >= 4 && s.isKeyword(t[1], "pg_catalog") && s.isKeyword(t[3], "set_config")
     }
 
-    /// The entries of the ACL pass.
-    static let grantEntries: Set<String> = ["ACL", "ACL LANGUAGE", "DEFAULT ACL"]
     /// Grant entries met while the load role stands in, with their statements: run, as without a
     /// load role, by `runDeferredGrants` after the hand-over.
     public private(set) var deferredGrants: [(entry: TOCEntry, statements: [[UInt8]])] = []
@@ -159,7 +157,7 @@ public final class ConnectionSink: SQLSink {
             }
             return s.bytes
         }
-        if let entry = current, Self.grantEntries.contains(entry.desc), !runsAsLogin(entry), !deferredGrants.isEmpty {
+        if let entry = current, RestorePlan.grantTypes.contains(entry.desc), !runsAsLogin(entry), !deferredGrants.isEmpty {
             deferredGrants[deferredGrants.count - 1].statements.append(s.bytes)
             return nil
         }
@@ -205,7 +203,7 @@ public final class ConnectionSink: SQLSink {
                 ranAsLogin.append(entry.label)
                 active = try loginConnection()
                 if role != .login { try run(Array("RESET ROLE;".utf8)); role = .login }
-            } else if Self.grantEntries.contains(entry.desc) {
+            } else if RestorePlan.grantTypes.contains(entry.desc) {
                 // Grants run no code, and must meet their objects with their final owners (a
                 // dump revokes an owner's own privileges): kept for after the hand-over.
                 deferredGrants.append((entry, []))
